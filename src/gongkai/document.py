@@ -1,0 +1,66 @@
+"""The intermediate every reader produces: a document as an ordered list of blocks.
+
+A block is either a paragraph of running text or one row of a table. Readers know where
+each piece was printed (a line of a text file, a cell of a Word table, a position on a PDF
+page) and record it in ``at``; the extractor never needs to know which format it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Cell:
+    """One table cell as printed. ``text`` keeps inner line breaks; ``at`` says where it was."""
+
+    text: str
+    at: str
+
+
+@dataclass(slots=True)
+class Paragraph:
+    text: str
+    at: str
+
+
+@dataclass(slots=True)
+class Row:
+    """One table row. ``table`` numbers the tables of the document from 0.
+
+    ``complete`` is True when the reader knows the row's cells exactly (Word, HTML, a PDF
+    table, tab-separated text): a blank cell is then an empty ``Cell`` and the row ends where
+    the printed row ends. It is False for layouts where blank cells may have vanished.
+    """
+
+    cells: list[Cell]
+    at: str
+    table: int = 0
+    complete: bool = True
+
+
+Block = Paragraph | Row
+
+
+@dataclass(slots=True)
+class Source:
+    """Where a document came from: enough to find the bytes again."""
+
+    path: str | None
+    sha256: str
+    format: str  # "text", "docx", "doc", "wps", "html", "pdf"
+    encoding: str | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    source: Source
+    blocks: list[Block] = field(default_factory=list)
+    # Facts a reader found outside the body (a web page's <title>, a crawler's header lines).
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    def rows(self) -> list[Row]:
+        return [b for b in self.blocks if isinstance(b, Row)]

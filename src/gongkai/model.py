@@ -1,0 +1,143 @@
+"""The report model: what a report says, for both editions, every value traced to where it was printed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .document import Source
+
+SCHEMA = "gongkai.report/1"
+
+# Printed markers that mean "nothing here", kept apart from blank and from 0.
+NIL_MARKERS = frozenset({"/", "-", "--", "---", "无", "\\", "空", "——", "—", "／", "－", "一"})
+
+
+@dataclass(slots=True)
+class Cell:
+    value: int | float | None
+    raw: str | None  # the text as printed: "20万元", "/", "" (blank); None when not printed at all
+    at: str | None = None
+
+    @property
+    def blank(self) -> bool:
+        return self.raw is not None and not self.raw.strip()
+
+    @property
+    def nil(self) -> bool:
+        return self.raw is not None and self.raw.strip() in NIL_MARKERS
+
+    @property
+    def unreadable(self) -> bool:
+        """Printed, not blank, not a nil marker, and still no number."""
+        return self.value is None and self.raw is not None and not self.blank and not self.nil
+
+    def to_json(self) -> dict[str, Any]:
+        return {"value": self.value, "raw": self.raw, "at": self.at}
+
+
+@dataclass(slots=True)
+class Section:
+    number: int
+    title: str
+    text: str
+    at: str | None = None
+    heading: str = ""  # the heading line as printed, numbering included
+
+    def to_json(self) -> dict[str, Any]:
+        return {"number": self.number, "title": self.title, "text": self.text}
+
+
+@dataclass(slots=True)
+class LabelSeen:
+    """A row label printed differently from the official one."""
+
+    table: str
+    row: str
+    printed: str
+    official: str
+    at: str | None
+    known_variant: bool  # a wording the edition accepts (规范性文件), not a slip
+
+
+@dataclass(slots=True)
+class Report:
+    source: Source
+    agency: str | None = None
+    year: int | None = None
+    edition: str | None = None
+    title: str | None = None
+    title_at: str | None = None
+    date: dt.date | None = None
+    date_at: str | None = None
+    contact: dict[str, str] = field(default_factory=dict)
+    sections: list[Section] = field(default_factory=list)
+    tables: dict[str, dict[str, dict[str, Cell]]] = field(default_factory=dict)
+    labels: list[LabelSeen] = field(default_factory=list)
+    table_editions: dict[str, str] = field(default_factory=dict)  # edition each table's labels point to
+    table_at: dict[str, str] = field(default_factory=dict)  # where each table starts
+    row_at: dict[str, str] = field(default_factory=dict)  # "table.row" -> where its label was printed
+    extra_rows: list[tuple[str, str, str | None]] = field(default_factory=list)  # (table, row, at)
+
+    def cell(self, ref: str) -> Cell | None:
+        table, row, col = ref.split(".")
+        return self.tables.get(table, {}).get(row, {}).get(col)
+
+    def value(self, ref: str) -> int | float | None:
+        c = self.cell(ref)
+        return c.value if c else None
+
+    def section(self, number: int) -> Section | None:
+        for s in self.sections:
+            if s.number == number:
+                return s
+        return None
+
+    @property
+    def narrative(self) -> str:
+        return "\n".join(s.text for s in self.sections)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "source": {"path": self.source.path, "sha256": self.source.sha256, "format": self.source.format},
+            "agency": self.agency,
+            "year": self.year,
+            "edition": self.edition,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "contact": dict(self.contact) or None,
+            "sections": [s.to_json() for s in self.sections],
+            "tables": {
+                t: {r: {c: cell.to_json() for c, cell in cols.items()} for r, cols in rows.items()}
+                for t, rows in self.tables.items()
+            },
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Report:
+        """The inverse of :meth:`to_json` (for data written by hand or by another tool)."""
+        src = data.get("source") or {}
+        report = cls(
+            source=Source(src.get("path"), src.get("sha256") or "", src.get("format") or "json"),
+            agency=data.get("agency"),
+            year=data.get("year"),
+            edition=data.get("edition"),
+            title=data.get("title"),
+            contact=dict(data.get("contact") or {}),
+        )
+        if data.get("date"):
+            report.date = dt.date.fromisoformat(data["date"])
+        report.sections = [
+            Section(int(s["number"]), s.get("title", ""), s.get("text", "")) for s in data.get("sections") or []
+        ]
+        for t, rows in (data.get("tables") or {}).items():
+            for r, cols in rows.items():
+                for c, cell in cols.items():
+                    if not isinstance(cell, dict):  # a bare number is accepted as the value
+                        cell = {"value": cell, "raw": None if cell is None else str(cell)}
+                    report.tables.setdefault(t, {}).setdefault(r, {})[c] = Cell(
+                        cell.get("value"), cell.get("raw"), cell.get("at")
+                    )
+        return report

@@ -1,0 +1,112 @@
+"""Plain text: what Word's "save as text", copy-paste from a web page or a crawler produce.
+
+Layouts recognised line by line:
+
+* one cell per line: every cell starts with a tab, a blank line ends the row, a line without
+  a tab right after a cell continues that cell (a label broken over lines, or written
+  vertically one character per line);
+* tab-separated rows: one row per line, cells split at tabs;
+* Markdown tables: ``| a | b |`` rows, ``|---|`` separator lines skipped;
+* everything else is a paragraph. Rows whose cells were joined by spaces or run together with
+  nothing between them stay paragraphs; the extractor finds the labels inside them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..document import Cell, Document, Paragraph, Row, Source
+from ..errors import LimitExceeded, ReadError
+from ..limits import Limits
+from .encoding import decode_text
+
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+_MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
+_CRAWLER_RULE = re.compile(r"^=+\s*正文\s*=+$")
+_HEADER_FIELD = re.compile(r"^([^:：]{1,12})[:：]\s*(.*)$")
+_BLANKS = " \u3000\xa0\u200b\ufeff\r"
+
+
+def read(data: bytes, source: Source, limits: Limits) -> Document:
+    text, encoding = decode_text(data)
+    if len(text) > limits.max_text_chars:
+        raise LimitExceeded(
+            f"文本过长（{len(text)} 字），超过 {limits.max_text_chars} 字的上限",
+            f"text too long ({len(text)} characters)",
+        )
+    if "\x00" in text[:4096] and text.count("\x00") > len(text) // 20:
+        raise ReadError("文件不是文本，也不是可识别的文档格式", "binary data, not text", reason="binary")
+    source.encoding = encoding
+    doc = Document(source=source)
+    lines = text.split("\n")
+    lines, first = _split_crawler_header(lines, doc)
+    _read_lines(lines, first, doc, limits)
+    return doc
+
+
+def text_to_blocks(text: str, doc: Document, first_line: int = 1, limits: Limits | None = None) -> None:
+    """Append the blocks of ``text`` to ``doc`` (used by readers that end up with text)."""
+    _read_lines(text.split("\n"), first_line, doc, limits)
+
+
+def _split_crawler_header(lines: list[str], doc: Document) -> tuple[list[str], int]:
+    """Archived pages start with ``key: value`` lines and a ``==== 正文 ====`` rule."""
+    for i, line in enumerate(lines[:40]):
+        if _CRAWLER_RULE.match(line.strip()):
+            for head in lines[:i]:
+                m = _HEADER_FIELD.match(head.strip())
+                if m and m.group(2).strip():
+                    doc.meta[m.group(1).strip()] = m.group(2).strip()
+            return lines[i + 1:], i + 2
+    return lines, 1
+
+
+def _read_lines(lines: list[str], first: int, doc: Document, limits: Limits | None) -> None:
+    from ..extract.sections import looks_like_section_heading
+
+    blocks = doc.blocks
+    table = -1
+    row: Row | None = None  # the open one-cell-per-line row
+    in_table = False  # the previous line belonged to a table
+    after_cell = False  # the previous line was a cell line (a continuation may follow)
+    max_blocks = limits.max_blocks if limits else 1 << 30
+    for n, raw in enumerate(lines, start=first):
+        line = raw.rstrip("\r")
+        if "[bookmark" in line:
+            line = _BOOKMARK.sub("", line)
+        at = f"line {n}"
+        stripped = line.strip(_BLANKS)
+        tabs = line.count("\t")
+        if tabs == 0 and not stripped:
+            row = None
+            after_cell = False
+            continue  # a blank line ends a row but not the table
+        if tabs == 0 and stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
+            if _MD_SEPARATOR.match(stripped):
+                continue
+            if not in_table:
+                table += 1
+            cells = [Cell(c.strip(_BLANKS), at) for c in stripped[1:-1].split("|")]
+            blocks.append(Row(cells, at, table))
+            in_table, row, after_cell = True, None, False
+        elif tabs == 1 and line.startswith("\t"):
+            if not in_table:
+                table += 1
+            if row is None:
+                row = Row([], at, table)
+                blocks.append(row)
+            row.cells.append(Cell(line[1:].strip(_BLANKS), at))
+            in_table, after_cell = True, True
+        elif tabs:
+            if not in_table:
+                table += 1
+            blocks.append(Row([Cell(c.strip(_BLANKS), at) for c in line.split("\t")], at, table))
+            in_table, row, after_cell = True, None, False
+        elif after_cell and row is not None and not looks_like_section_heading(stripped):
+            last = row.cells[-1]
+            last.text = f"{last.text}\n{stripped}" if last.text else stripped
+        else:
+            blocks.append(Paragraph(stripped, at))
+            in_table, row, after_cell = False, None, False
+        if len(blocks) > max_blocks:
+            raise LimitExceeded("文件内容过多，超过可处理的上限", f"more than {max_blocks} blocks")

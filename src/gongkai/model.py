@@ -44,6 +44,21 @@ class Section:
     text: str
     at: str | None = None
     heading: str = ""  # the heading line as printed, numbering included
+    # where each paragraph of ``text`` starts: (offset in text, where it was printed)
+    spans: list[tuple[int, str]] = field(default_factory=list)
+
+    def at_offset(self, offset: int) -> str | None:
+        """Where the character at ``offset`` of ``text`` was printed."""
+        found, base = self.at, 0
+        for start, at in self.spans:
+            if start > offset:
+                break
+            found, base = at, start
+        if found and " char " in found:  # a piece of run-together text: point at the character
+            head, _, ch = found.rpartition(" char ")
+            if ch.isdigit():
+                return f"{head} char {int(ch) + offset - base}"
+        return found
 
     def to_json(self) -> dict[str, Any]:
         return {"number": self.number, "title": self.title, "text": self.text}

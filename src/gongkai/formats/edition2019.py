@@ -67,7 +67,7 @@ APPLICATIONS = TableDef(
 
 EDITION = Edition(
     key="2019",
-    name="2019 年版格式（试行）",
+    name="2019年版格式（试行）",
     document="国办公开办函〔2019〕60号",
     first_year=2019,
     last_year=2020,

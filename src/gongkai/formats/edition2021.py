@@ -68,7 +68,7 @@ APPLICATIONS = TableDef(
 
 EDITION = Edition(
     key="2021",
-    name="2021 年版格式",
+    name="2021年版格式",
     document="国办公开办函〔2021〕30号",
     first_year=2021,
     last_year=None,

@@ -1,0 +1,40 @@
+"""The rule catalogue: every check a reviewer makes, each with a stable code (GK101 …).
+
+Rule families: GK1xx format and structure, GK2xx cells, GK3xx table identities,
+GK4xx narrative against tables, GK5xx law and timing, GK6xx across years.
+"""
+
+from __future__ import annotations
+
+from ..model import Report
+from . import cells, identities, narrative, structure, timing  # noqa: F401  (they register rules)
+from .base import REGISTRY, SEVERITIES, SEVERITY_ZH, Context, Finding, Rule, make_context
+
+_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+def catalogue() -> list[Rule]:
+    return [REGISTRY[k] for k in sorted(REGISTRY)]
+
+
+def check(report: Report, previous: Report | None = None, select: set[str] | None = None) -> list[Finding]:
+    """Run every rule (or those in ``select``) on ``report``; findings sorted by severity then code."""
+    ctx = make_context(report, previous)
+    out: list[Finding] = []
+    for r in catalogue():
+        if select is not None and r.code not in select:
+            continue
+        if r.needs_previous and previous is None:
+            continue
+        for f in r.func(report, ctx):
+            f.file = report.source.path
+            out.append(f)
+    out.sort(key=lambda f: (_ORDER[f.severity], f.code))
+    return out
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == "error" for f in findings)
+
+
+__all__ = ["Context", "Finding", "Rule", "SEVERITY_ZH", "catalogue", "check", "has_errors"]

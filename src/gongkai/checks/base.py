@@ -1,0 +1,99 @@
+"""The rule catalogue's building blocks: a rule has a stable code, a short name, a severity
+and its documentation; running it on a report yields findings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..formats import Edition, edition_for_year, get_edition
+from ..model import Report
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+@dataclass(slots=True)
+class Finding:
+    code: str
+    severity: str
+    message: str  # Chinese, names the cells, says what was expected and what was printed
+    cells: list[str] = field(default_factory=list)  # "applications.total_processed.total"
+    expected: Any = None
+    actual: Any = None
+    at: str | None = None
+    file: str | None = None
+
+    @property
+    def line(self) -> int | None:
+        """The line (or paragraph) number in ``at``, for linter-style output."""
+        if not self.at:
+            return None
+        parts = self.at.split()
+        for i, p in enumerate(parts[:-1]):
+            if p in ("line", "paragraph", "page") and parts[i + 1].isdigit():
+                return int(parts[i + 1])
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "cells": list(self.cells),
+            "expected": self.expected,
+            "actual": self.actual,
+            "at": self.at,
+        }
+
+
+@dataclass(slots=True)
+class Context:
+    """What a rule may look at besides the report."""
+
+    edition: Edition | None  # the edition the report is printed in (falls back to the one its year requires)
+    required: Edition | None  # the edition its year requires
+    previous: Report | None = None  # the agency's report for the year before, when known
+
+
+RuleFunc = Callable[[Report, Context], Iterable[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    severity: str
+    title: str  # one line in Chinese
+    what: str  # what it checks
+    why: str  # why a reviewer cares
+    example: str  # a case that fires it
+    func: RuleFunc
+    needs_previous: bool = False
+
+    def finding(self, message: str, *, cells=(), expected=None, actual=None, at=None, severity=None) -> Finding:
+        return Finding(self.code, severity or self.severity, message, list(cells), expected, actual, at)
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(code: str, name: str, severity: str, *, title: str, what: str, why: str, example: str,
+         needs_previous: bool = False) -> Callable[[RuleFunc], Rule]:
+    assert severity in SEVERITIES, severity
+    assert code not in REGISTRY, f"duplicate rule code {code}"
+
+    def register(func: RuleFunc) -> Rule:
+        r = Rule(code, name, severity, title, what.strip(), why.strip(), example.strip(), func, needs_previous)
+        REGISTRY[code] = r
+        return r
+
+    return register
+
+
+def make_context(report: Report, previous: Report | None = None) -> Context:
+    required = edition_for_year(report.year)
+    edition = get_edition(report.edition) if report.edition else required
+    return Context(edition=edition, required=required, previous=previous)

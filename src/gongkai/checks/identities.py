@@ -1,0 +1,116 @@
+"""GK3xx: the identities of tables 三 and 四, evaluated from the edition's own list."""
+
+from __future__ import annotations
+
+from ..formats import TABLE_NAMES
+from .base import rule
+
+_DOC = dict(
+    what_balance="表三每一列：“一、本年新收”+“二、上年结转”=“（七）总计”+“四、结转下年度继续办理”。",
+)
+
+
+def _num(v):
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def _evaluate(report, ctx, code):
+    """Yield (identity, lhs, rhs, lhs_terms, rhs_terms) for the identities of ``code`` that fail."""
+    ed = ctx.edition
+    if ed is None:
+        return
+    for ident in ed.identities:
+        if ident.rule != code:
+            continue
+        lcells = [report.cell(r) for r in ident.lhs]
+        rcells = [report.cell(r) for r in ident.rhs]
+        if all(c is None or c.value is None for c in lcells) or all(c is None or c.value is None for c in rcells):
+            continue  # nothing printed on one side: the blank-cell and missing-row rules speak
+        lv = [(c.value if c is not None and isinstance(c.value, (int, float)) else 0) for c in lcells]
+        rv = [(c.value if c is not None and isinstance(c.value, (int, float)) else 0) for c in rcells]
+        lhs, rhs = sum(lv), sum(rv)
+        if abs(lhs - rhs) > 1e-9:
+            yield ident, _num(lhs), _num(rhs), lcells, rcells
+
+
+def _col_label(ref):
+    from ..formats.common import APPLICANT_COLUMNS, REVIEW_COLUMNS
+
+    col = ref.rsplit(".", 1)[1]
+    for c in APPLICANT_COLUMNS + REVIEW_COLUMNS:
+        if c.key == col:
+            return c.label
+    return col
+
+
+def _at(cells):
+    return next((c.at for c in cells if c is not None and c.at), None)
+
+
+@rule(
+    "GK301", "balance", "error",
+    title="表三收支不平衡：一+二 ≠ （七）+四",
+    what=_DOC["what_balance"] + "表格角注本身写明了这一勾稽关系。",
+    why="收到的申请（新收加上年结转）必须要么在本年办结，要么结转下年；不相等说明有申请被漏计或重复计算。",
+    example="自然人列：新收 10 + 结转 0 = 10，但（七）总计 8 + 结转下年 1 = 9。",
+)
+def balance(report, ctx):
+    for ident, lhs, rhs, lc, rc in _evaluate(report, ctx, "GK301"):
+        col = _col_label(ident.lhs[0])
+        yield balance.finding(
+            f"{TABLE_NAMES['applications']}“{col}”列不平衡：一、本年新收 + 二、上年结转 = {lhs}，"
+            f"而（七）总计 + 四、结转下年度继续办理 = {rhs}，两者应相等",
+            cells=list(ident.lhs + ident.rhs), expected=lhs, actual=rhs, at=_at(rc) or _at(lc),
+        )
+
+
+@rule(
+    "GK302", "row-total", "error",
+    title="表三某行的总计不等于各类申请人之和",
+    what="表三每一行：“总计”列 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他。",
+    why="总计栏是各类申请人的合计，不相等说明某一栏填错或总计算错。",
+    example="“一、本年新收”：自然人 5、商业企业 1，其余为 0，总计却填 5。",
+)
+def row_total(report, ctx):
+    for ident, lhs, rhs, lc, rc in _evaluate(report, ctx, "GK302"):
+        row = ident.lhs[0].split(".")[1]
+        rdef = ctx.edition.table("applications").row(row)
+        yield row_total.finding(
+            f"{TABLE_NAMES['applications']}「{rdef.name}」的总计为 {lhs}，但六类申请人之和为 {rhs}",
+            cells=list(ident.lhs + ident.rhs), expected=rhs, actual=lhs, at=_at(lc),
+        )
+
+
+@rule(
+    "GK303", "outcome-total", "error",
+    title="表三（七）总计不等于各项办理结果之和",
+    what="表三每一列：“（七）总计” = （一）予以公开 + （二）部分公开 + （三）各项 + （四）各项 + （五）各项 + （六）（2021年版为其三个细项）。",
+    why="（七）总计是本年办理结果的合计，任何一项漏加、多加都会使它与明细不符。",
+    example="总计列：（一）3 + （二）1 + （四）1. 2 = 6，而（七）总计填 5。",
+)
+def outcome_total(report, ctx):
+    for ident, lhs, rhs, lc, rc in _evaluate(report, ctx, "GK303"):
+        col = _col_label(ident.lhs[0])
+        yield outcome_total.finding(
+            f"{TABLE_NAMES['applications']}“{col}”列：（七）总计为 {lhs}，但（一）至（六）各项之和为 {rhs}",
+            cells=list(ident.lhs + ident.rhs), expected=rhs, actual=lhs, at=_at(lc),
+        )
+
+
+@rule(
+    "GK304", "review-litigation-total", "error",
+    title="表四的总计不等于各结果之和",
+    what="表四行政复议、未经复议直接起诉、复议后起诉三组中，每组“总计” = 结果维持 + 结果纠正 + 其他结果 + 尚未审结。",
+    why="总计是四种结果的合计，不相等说明某项漏填或总计算错。",
+    example="行政复议：维持 1、纠正 1、其他 0、尚未审结 0，总计却填 1。",
+)
+def review_total(report, ctx):
+    for ident, lhs, rhs, lc, rc in _evaluate(report, ctx, "GK304"):
+        group = ident.lhs[0].split(".")[1]
+        name = ctx.edition.table("review_litigation").row(group).name
+        yield review_total.finding(
+            f"{TABLE_NAMES['review_litigation']}「{name}」总计为 {lhs}，但结果维持、结果纠正、其他结果、尚未审结之和为 {rhs}",
+            cells=list(ident.lhs + ident.rhs), expected=rhs, actual=lhs, at=_at(lc),
+        )

@@ -1,0 +1,138 @@
+"""GK4xx: numbers in the narrative against the tables, and itemised lists against their totals."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..formats.labels import fold
+from .base import rule
+
+_GAP = r"[^\d。；;，,：:\n]{0,10}?"
+_NUM = r"(\d+)\s*(?:件|起|宗|个|份|次|例)"
+
+
+@dataclass(frozen=True)
+class Mention:
+    pattern: re.Pattern[str]
+    refs: tuple[tuple[str, ...], ...]  # each alternative is a sum of cells; any may match
+    what: str
+
+
+def _m(rx: str, what: str, *alternatives: tuple[str, ...]) -> Mention:
+    return Mention(re.compile(rx), alternatives, what)
+
+
+_APPS = "applications"
+_WITHHELD = tuple(f"{_APPS}.{k}.total" for k in (
+    "withheld_state_secret", "withheld_prohibited", "withheld_security", "withheld_third_party",
+    "withheld_internal", "withheld_process", "withheld_enforcement_file", "withheld_inquiry"))
+_UNAVAILABLE = tuple(f"{_APPS}.{k}.total" for k in ("unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear"))
+_DECLINED = tuple(f"{_APPS}.{k}.total" for k in (
+    "declined_petition", "declined_duplicate", "declined_publication", "declined_excessive", "declined_confirmation"))
+_LITIGATION = ("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total")
+
+MENTIONS = (
+    _m(r"(?:新?收到|受理|接收|新收)" + _GAP + r"(?:政府信息公开|信息公开|依申请公开)?申请(?:件|数量)?" + _GAP + _NUM,
+       "收到政府信息公开申请",
+       (f"{_APPS}.new_received.total",), (f"{_APPS}.new_received.total", f"{_APPS}.carried_over.total")),
+    _m(r"(?:上年度?|上一年度?|20\d\d年度?)结转" + _GAP + _NUM, "上年结转申请", (f"{_APPS}.carried_over.total",)),
+    _m(r"结转(?:至|到)?下(?:一)?年度?" + _GAP + _NUM, "结转下年度办理的申请", (f"{_APPS}.carried_forward.total",)),
+    _m(r"办结" + _GAP + _NUM, "办结的申请", (f"{_APPS}.total_processed.total",)),
+    _m(r"(?<!部分)(?<!不)予以公开" + _GAP + _NUM, "予以公开", (f"{_APPS}.granted.total",)),
+    _m(r"部分公开" + _GAP + _NUM, "部分公开", (f"{_APPS}.partially_granted.total",)),
+    _m(r"不予公开" + _GAP + _NUM, "不予公开", _WITHHELD),
+    _m(r"无法提供" + _GAP + _NUM, "无法提供", _UNAVAILABLE),
+    _m(r"不予处理" + _GAP + _NUM, "不予处理", _DECLINED),
+    _m(r"行政复议(?:案件|申请)?" + r"[^\d。；;，,\n]{0,6}?" + _NUM, "行政复议", ("review_litigation.review.total",)),
+    _m(r"行政诉讼(?:案件)?" + r"[^\d。；;，,\n]{0,6}?" + _NUM, "行政诉讼", _LITIGATION),
+)
+
+# "did not receive any application": the table must say 0
+_NONE_RECEIVED = re.compile(r"(?:未|没有)(?:收到|受理|接到|发生)[^。；;，,\d]{0,20}?(?:政府信息公开|信息公开|依申请公开)?申请(?!人)")
+_NONE_CASES = re.compile(r"(?:未|没有)(?:发生|收到|出现|产生)[^。；;\d]{0,25}?(行政复议|行政诉讼)(?:[、和及与或]?(行政复议|行政诉讼))?")
+
+
+def _sum(report, refs):
+    vals = [report.value(r) for r in refs]
+    if all(v is None for v in vals):
+        return None
+    return sum(v for v in vals if isinstance(v, (int, float)))
+
+
+def _where(section) -> str:
+    return f"“{section.heading or section.title}”部分"
+
+
+@rule(
+    "GK401", "narrative-vs-table", "error",
+    title="正文中的数字与表格不一致",
+    what="正文中提到的数字（“共收到政府信息公开申请N件”“上年结转N件”“办结N件”“予以公开N件”“行政复议N件”“行政诉讼N件”等，"
+         "以及“未收到政府信息公开申请”“未发生行政复议、行政诉讼”这样的说法）与表三、表四的对应数据不一致。每一处提及都核对。",
+    why="同一份报告前后矛盾，公众无法判断哪个数字是真的；通常是沿用了往年文字或表格数据改了而正文没改。",
+    example="正文写“全年共收到政府信息公开申请12件”，表三“一、本年新收”总计为10。",
+)
+def narrative_vs_table(report, ctx):
+    if "applications" not in report.tables and "review_litigation" not in report.tables:
+        return
+    for section in report.sections:
+        text = fold(section.text)
+        for mention in MENTIONS:
+            for m in mention.pattern.finditer(text):
+                n = int(m.group(1))
+                options = [(refs, _sum(report, refs)) for refs in mention.refs]
+                options = [(refs, v) for refs, v in options if v is not None]
+                if not options or any(v == n for _, v in options):
+                    continue
+                refs, v = options[0]
+                yield narrative_vs_table.finding(
+                    f"{_where(section)}写“{section.text[m.start():m.end()]}”（{mention.what} {n}），"
+                    f"表格中对应数字为 {v}",
+                    cells=list(refs), expected=v, actual=n, at=section.at_offset(m.start()),
+                )
+        for m in _NONE_RECEIVED.finditer(text):
+            v = _sum(report, (f"{_APPS}.new_received.total",))
+            if v:
+                yield narrative_vs_table.finding(
+                    f"{_where(section)}写“{section.text[m.start():m.end()]}”，但表三“一、本年新收”总计为 {v}",
+                    cells=[f"{_APPS}.new_received.total"], expected=0, actual=v, at=section.at_offset(m.start()),
+                )
+        for m in _NONE_CASES.finditer(text):
+            kinds = {g for g in m.groups() if g}
+            for kind in kinds:
+                refs = ("review_litigation.review.total",) if kind == "行政复议" else _LITIGATION
+                v = _sum(report, refs)
+                if v:
+                    yield narrative_vs_table.finding(
+                        f"{_where(section)}写“{section.text[m.start():m.end()]}”，但表四中{kind}总计为 {v}",
+                        cells=list(refs), expected=0, actual=v, at=section.at_offset(m.start()),
+                    )
+
+
+_TOTAL = re.compile(
+    r"(?:共|合计|总计|累计|全年)[^。；;\d]{0,20}?(\d+)\s*(件|条|个|项|起|次|篇|期)(?:[^。；;\d]{0,20}?|。)其中[:：，,]?"
+)
+_PARENS = re.compile(r"（[^（）]*）|\([^()]*\)")
+
+
+@rule(
+    "GK402", "itemised-sum", "warning",
+    title="正文中分项列举之和与所述总数不符",
+    what="正文写“共……N条（件），其中……a条、……b条……”时，各分项相加应等于N（括号内的细分不计入）。",
+    why="分项与总数对不上，说明总数或某个分项写错，读者无从判断。",
+    example="“共发布公开信息208条。其中公开指南1条；工作动态136条；……”，各项相加为209条。",
+)
+def itemised_sum(report, ctx):
+    for section in report.sections:
+        text = fold(section.text)
+        for m in _TOTAL.finditer(text):
+            total, unit = int(m.group(1)), m.group(2)
+            end = text.find("。", m.end())
+            clause = text[m.end() : end if end != -1 else len(text)]
+            clause = _PARENS.sub("", _PARENS.sub("", clause))
+            items = [int(x) for x in re.findall(r"(\d+)\s*" + unit, clause)]
+            if len(items) >= 2 and sum(items) != total:
+                yield itemised_sum.finding(
+                    f"{_where(section)}写共{total}{unit}，但其后列举的{len(items)}项相加为{sum(items)}{unit}",
+                    expected=total, actual=sum(items), at=section.at_offset(m.start()),
+                )

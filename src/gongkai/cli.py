@@ -1,0 +1,184 @@
+"""The ``gongkai`` command: a thin layer over the Python API."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from . import __version__
+from .checks import SEVERITY_ZH, catalogue, check, has_errors
+from .errors import GongkaiError
+from .extract import extract
+from .inputs import iter_inputs
+from .readers import read_bytes, read_path
+
+
+def _read(inp):
+    doc = read_bytes(inp.data, inp.name) if inp.path is None else read_path(inp.path)
+    return extract(doc)
+
+
+def _dump(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2, default=str)
+
+
+class _Failures:
+    """Files that could not be read: reported as they happen and listed again at the end."""
+
+    def __init__(self):
+        self.items: list[tuple[str, str]] = []
+
+    def add(self, name: str, exc: Exception):
+        reason = str(exc) if isinstance(exc, GongkaiError) else f"无法读取：{type(exc).__name__}: {exc}"
+        self.items.append((name, reason))
+        click.echo(f"{name}: 无法读取 (unreadable): {reason}", err=True)
+
+    def summary(self):
+        if len(self.items) > 1 or (self.items and self._many):
+            click.echo(f"\n{len(self.items)} 个文件无法读取 ({len(self.items)} unreadable):", err=True)
+            for name, reason in self.items:
+                click.echo(f"  {name}: {reason}", err=True)
+
+    _many = False
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gongkai")
+def main():
+    """gongkai：政府信息公开工作年度报告的读取、审核、汇总与撰写工具。
+
+    Read, check, sum up and write annual reports on government information disclosure.
+    """
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（gongkai.report/1） / print JSON")
+def parse(files, as_json):
+    """读取报告并输出结构化内容 / read reports into the structured model."""
+    failures = _Failures()
+    reports = []
+    inputs = list(iter_inputs(list(files)))
+    failures._many = len(inputs) > 1
+    for inp in inputs:
+        try:
+            report = _read(inp)
+        except Exception as exc:  # noqa: BLE001  every failure becomes a one-line reason
+            failures.add(inp.name, exc)
+            continue
+        reports.append(report)
+        if not as_json:
+            click.echo(_describe(report))
+    if as_json:
+        data = [r.to_json() for r in reports]
+        click.echo(_dump(data[0] if len(data) == 1 and len(inputs) == 1 else data))
+    failures.summary()
+    sys.exit(2 if failures.items else 0)
+
+
+def _describe(report) -> str:
+    from .formats import TABLE_NAMES, get_edition
+
+    lines = [
+        f"== {report.source.path or '<stdin>'}",
+        f"标题 title: {report.title or '（未找到）'}",
+        f"机关 agency: {report.agency or '（未找到）'}    年度 year: {report.year or '？'}    "
+        f"格式 edition: {report.edition or '（无法识别）'}    日期 date: {report.date or '（无）'}",
+    ]
+    if report.contact:
+        lines.append("联系方式 contact: " + "；".join(f"{k}={v}" for k, v in report.contact.items()))
+    lines.append("部分 sections: " + "  ".join(f"{s.number}.{s.title}" for s in report.sections))
+    ed = get_edition(report.edition or "2021")
+    for tkey, rows in report.tables.items():
+        lines.append(f"{TABLE_NAMES[tkey]}:")
+        tdef = ed.table(tkey)
+        for rkey, cols in rows.items():
+            name = next((r.name for r in tdef.rows if r.key == rkey), rkey)
+            cells = " ".join(_show(c) for c in cols.values())
+            lines.append(f"  {name:<24} {cells}")
+    return "\n".join(lines)
+
+
+def _show(cell) -> str:
+    if cell.raw is None:
+        return "·"
+    if cell.blank:
+        return "□"
+    return cell.raw
+
+
+@main.command(name="check")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式 / output format")
+@click.option("--select", default=None, help="只运行这些规则，逗号分隔，如 GK301,GK302 / only these rule codes")
+def check_cmd(files, fmt, select):
+    """审核报告，逐条列出问题 / check reports like a reviewer.
+
+    退出码 exit status: 0 无错误 no error; 1 有错误 errors found; 2 有文件无法读取 a file could not be read.
+    """
+    chosen = {c.strip().upper() for c in select.split(",")} if select else None
+    failures = _Failures()
+    all_findings = []
+    count = 0
+    inputs = list(iter_inputs(list(files)))
+    failures._many = len(inputs) > 1
+    for inp in inputs:
+        try:
+            report = _read(inp)
+        except Exception as exc:  # noqa: BLE001
+            failures.add(inp.name, exc)
+            continue
+        count += 1
+        findings = check(report, select=chosen)
+        for f in findings:
+            f.file = inp.name
+        all_findings.extend(findings)
+        if fmt == "text":
+            for f in findings:
+                click.echo(_line(f))
+    if fmt == "json":
+        click.echo(_dump([f.to_json() for f in all_findings]))
+    else:
+        n = {s: sum(1 for f in all_findings if f.severity == s) for s in ("error", "warning", "info")}
+        click.echo(
+            f"\n共检查 {count} 份报告：错误 {n['error']} 条，警告 {n['warning']} 条，提示 {n['info']} 条"
+            f"（{count} checked: {n['error']} errors, {n['warning']} warnings, {n['info']} info）"
+            + (f"；{len(failures.items)} 个文件无法读取" if failures.items else "")
+        )
+    failures.summary()
+    if failures.items:
+        sys.exit(2)
+    sys.exit(1 if has_errors(all_findings) else 0)
+
+
+def _line(f) -> str:
+    line = f.line or 1
+    where = "" if (f.at or "").startswith("line ") or not f.at else f"（位置 {f.at}）"
+    return f"{f.file}:{line}: {f.code} {f.severity} {f.message}{where}"
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+def rules(fmt):
+    """列出全部审核规则 / list the rule catalogue."""
+    from .checks.docs import rules_markdown
+
+    rs = catalogue()
+    if fmt == "json":
+        click.echo(_dump([
+            {"code": r.code, "name": r.name, "severity": r.severity, "title": r.title, "what": r.what,
+             "why": r.why, "example": r.example}
+            for r in rs
+        ]))
+    elif fmt == "markdown":
+        click.echo(rules_markdown(), nl=False)
+    else:
+        for r in rs:
+            click.echo(f"{r.code}  {r.name:<26} {r.severity:<8} {r.title}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,60 @@
+"""From a Document (any format) to a Report: sections, tables, and the report's own facts."""
+
+from __future__ import annotations
+
+from ..document import Document, Paragraph
+from ..model import Report, Section
+from . import meta, tables
+from .units import Unit, build_units
+
+
+def extract(doc: Document) -> Report:
+    units = build_units(doc)
+    report = Report(source=doc.source)
+    _sections(report, units)
+
+    paragraphs = [(b.text, b.at) for b in doc.blocks if isinstance(b, Paragraph)]
+    title, title_at = meta.find_title(paragraphs)
+    if title is None and doc.meta.get("title"):
+        title, title_at = doc.meta["title"], "page title"
+    if title is None and doc.meta.get("标题"):
+        title, title_at = doc.meta["标题"], "page header 标题"
+    report.title, report.title_at = title, title_at
+    body = "\n".join(t for t, _ in paragraphs)
+    report.year = meta.year_from(title, body)
+    report.agency = meta.agency_from(title)
+    report.date, report.date_at = meta.find_date(paragraphs, doc.meta)
+    report.contact = meta.find_contact(body[:6000])
+
+    res = tables.scan(units)
+    report.edition = tables.detect_edition(res)
+    tables.fill(report, res, report.edition)
+    return report
+
+
+def _sections(report: Report, units: list[Unit]) -> None:
+    current: Section | None = None
+    texts: list[tuple[str, str]] = []
+
+    def close():
+        if current is not None:
+            parts, pos = [], 0
+            for text, at in texts:
+                text = text.strip()
+                if not text:
+                    continue
+                current.spans.append((pos, at))
+                parts.append(text)
+                pos += len(text) + 1
+            current.text = "\n".join(parts)
+            report.sections.append(current)
+
+    for u in units:
+        if u.heading:
+            close()
+            h = u.heading
+            current = Section(h.number, h.title.rstrip("。.：: "), "", u.at, h.printed)
+            texts = []
+        elif current is not None and u.kind == "para":
+            texts.append((u.text, u.at))
+    close()

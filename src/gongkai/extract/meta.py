@@ -1,0 +1,117 @@
+"""The report's own facts outside the tables: title, agency, year, printed date, contact."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..formats.labels import chinese_number, fold
+
+_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年度?")
+_TITLE_SUFFIX = re.compile(
+    r"(?:政府)?(?:信息公开|政务公开|政府信息与政务公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|总结)(?:[（(][^）)]*[）)])?$"
+)
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "О": "0", "Ｏ": "0"}
+_DATE = re.compile(
+    r"^(?P<y>(?:19|20)\d{2}|[〇零○一二三四五六七八九ОＯ]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*"
+    r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$"
+)
+_ISO_DATE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+_PHONE = re.compile(r"(?:联系电话|咨询电话|电话|联系方式)\s*[:：]?\s*([0-9０-９（）()\-－—\s、/]{7,40}[0-9０-９])")
+_ADDRESS = re.compile(r"(?:通讯地址|通信地址|联系地址|办公地址|地址)\s*[:：]\s*([^，。；;,（）()\n]{4,60})")
+_POSTCODE = re.compile(r"(?:邮政编码|邮编)\s*[:：]?\s*(\d{6})")
+_EMAIL = re.compile(r"(?:电子邮箱|电子信箱|邮箱|E-?mail)\s*[:：]?\s*([\w.\-]+@[\w\-]+(?:\.[\w\-]+)+)", re.I)
+
+
+def find_title(paragraphs: list[tuple[str, str]]) -> tuple[str | None, str | None]:
+    """The title: among the first paragraphs, the one naming a year and a report.
+
+    A title printed over two lines (agency, then year and report) is joined.
+    """
+    head = [(t, at) for t, at in paragraphs[:8] if t.strip()]
+    for i, (text, at) in enumerate(head):
+        t = text.strip()
+        if len(t) > 80:
+            continue
+        if ("报告" in t or "总结" in t) and ("公开" in t):
+            if i > 0 and not _YEAR.search(head[i - 1][0]) and _looks_like_agency(head[i - 1][0]):
+                return head[i - 1][0].strip() + t, head[i - 1][1]
+            return t, at
+    return None, None
+
+
+def _looks_like_agency(text: str) -> bool:
+    t = text.strip()
+    return 2 <= len(t) <= 30 and not re.search(r"[，。；：:,]", t)
+
+
+def year_from(title: str | None, body: str) -> int | None:
+    if title:
+        m = _YEAR.search(fold(title))
+        if m:
+            return int(m.group(1))
+    m = re.search(r"统计期限?[^。]{0,6}?(20\d{2})\s*年\s*1\s*月\s*1\s*日", body[:3000])
+    if m:
+        return int(m.group(1))
+    return None
+
+
+def agency_from(title: str | None) -> str | None:
+    if not title:
+        return None
+    t = _YEAR.sub("", fold(title).replace(" ", ""), count=1)
+    t = t.replace("关于", "").strip("《》\"'")
+    t = _TITLE_SUFFIX.sub("", t).rstrip("的")
+    if t.endswith("人民"):
+        t += "政府"  # 幸福乡人民政府信息公开…: the title shares 政府 with 政府信息公开
+    return t or None
+
+
+def _to_int(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if all(c in _CN_DIGITS for c in text):
+        return int("".join(_CN_DIGITS[c] for c in text))
+    return chinese_number(text)
+
+
+def parse_date(text: str) -> dt.date | None:
+    t = fold(text).strip().replace(" ", "")
+    m = _DATE.match(t)
+    if not m:
+        return None
+    y, mo, d = _to_int(m.group("y")), _to_int(m.group("m")), _to_int(m.group("d"))
+    try:
+        return dt.date(y, mo, d) if y and mo and d else None
+    except ValueError:
+        return None
+
+
+def find_date(paragraphs: list[tuple[str, str]], meta: dict[str, str]) -> tuple[dt.date | None, str | None]:
+    """The printed date under the signature, else a publication date the page states."""
+    for text, at in reversed(paragraphs[-12:]):
+        d = parse_date(text)
+        if d:
+            return d, at
+    for text, at in paragraphs[:4]:
+        d = parse_date(text)
+        if d:
+            return d, at
+    for key in ("发布时间", "发布日期", "成文日期", "date"):
+        if key in meta:
+            m = _ISO_DATE.search(meta[key])
+            if m:
+                try:
+                    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), f"page header {key}"
+                except ValueError:
+                    pass
+    return None, None
+
+
+def find_contact(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, rx in (("phone", _PHONE), ("address", _ADDRESS), ("postcode", _POSTCODE), ("email", _EMAIL)):
+        m = rx.search(text)
+        if m:
+            out[key] = m.group(1).strip(" 　")
+    return out

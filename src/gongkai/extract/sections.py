@@ -1,0 +1,141 @@
+"""Finding the report's top-level sections (一、总体情况 … 六、其他需要报告的事项).
+
+A numbered line is a section heading only when its title names a known section and its
+number moves forward: sub-headings such as 一、加强组织领导 inside 五 look the same but go
+back in number, and 三、本年度办理结果 inside table 三 names no section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..formats.common import EXTRA_SECTION_KEYWORDS, SECTIONS
+from ..formats.labels import chinese_number, fold
+
+_HEADING = re.compile(
+    r"^\s*(?P<num>[一二三四五六七八九十]{1,2}|[0-9]{1,2})\s*(?P<sep>[、,.．，:：]|\s)\s*(?P<title>\S.{0,59}?)\s*[。.：:]?\s*$"
+)
+_ALL_KEYWORDS = tuple(k for s in SECTIONS for k in s.keywords) + EXTRA_SECTION_KEYWORDS
+# An inline heading inside run-together text: a numeral, 、 and a known section title.
+_INLINE = re.compile(
+    r"(?P<num>[一二三四五六七八九十]{1,2})\s*[、,，.．]\s*(?P<title>"
+    + "|".join(
+        sorted(
+            {re.escape(fold(t)) for s in SECTIONS for t in (s.title, *s.variants)}
+            | {
+                "因政府信息公开申请行政复议,提起行政诉讼的情况",
+                "政府信息公开收费及减免情况",
+                "存在的主要问题",
+                "下一步工作打算",
+                "其他事项",
+            },
+            key=len,
+            reverse=True,
+        )
+    )
+    + ")"
+)
+
+
+@dataclass(slots=True)
+class Heading:
+    number: int
+    title: str
+    printed: str
+    numeral_style: str  # "chinese" (五、) or "arabic" (5、)
+
+
+def parse_heading(text: str) -> Heading | None:
+    """A candidate heading: a numbered short line whose title names a known section."""
+    if len(text) > 70:
+        return None
+    m = _HEADING.match(fold(text))
+    if not m:
+        return None
+    num = chinese_number(m.group("num"))
+    if num is None or num == 0:
+        return None
+    start = m.start("title")
+    title = text[start : start + len(m.group("title"))].strip()
+    if not any(k in title for k in _ALL_KEYWORDS):
+        return None
+    if "，" in title or "," in title or "；" in title:  # a sentence, not a heading
+        return None
+    style = "arabic" if m.group("num").isdigit() else "chinese"
+    return Heading(num, title, text.strip(), style)
+
+
+def looks_like_section_heading(text: str) -> bool:
+    return parse_heading(text) is not None
+
+
+def section_role(title: str) -> int | None:
+    """Which official section a printed title stands for (1..6), None for an extra one."""
+    t = fold(title)
+    best = None
+    for s in SECTIONS:
+        if any(fold(k) in t for k in s.keywords):
+            best = s.number
+            if s.number in (3, 6):  # 申请情况 and 其他事项 are unambiguous
+                return best
+    if best == 5 and any(k in t for k in ("下一步", "打算", "工作计划")) and "问题" not in t:
+        return None
+    if any(k in t for k in ("下一步", "工作打算")) and "问题" not in t:
+        return None
+    return best
+
+
+def _weight(h: Heading) -> int:
+    """How sure we are that a candidate is a real section heading."""
+    w = 1
+    if section_role(h.title) == h.number:
+        w += 2
+    if h.numeral_style == "chinese":
+        w += 1
+    t = fold(h.title).rstrip("。.:")
+    if any(t == fold(x) for sd in SECTIONS for x in (sd.title, *sd.variants)):
+        w += 2
+    return w
+
+
+def accept_headings(candidates: list[tuple[int, Heading]]) -> list[tuple[int, Heading]]:
+    """The forward-moving sequence of candidates with the most weight.
+
+    Sub-headings inside a section (2、依申请公开情况 inside 一) compete with the real
+    heading of the same number; the one that fits the official sections better wins.
+    """
+    n = len(candidates)
+    if n == 0:
+        return []
+    best = [0] * n
+    prev = [-1] * n
+    for i, (_, h) in enumerate(candidates):
+        best[i] = _weight(h)
+        for j in range(i):
+            hj = candidates[j][1]
+            if hj.number < h.number <= hj.number + 3 and best[j] + _weight(h) > best[i]:
+                best[i] = best[j] + _weight(h)
+                prev[i] = j
+    i = max(range(n), key=lambda k: (best[k], -k))
+    chain = []
+    while i != -1:
+        chain.append(candidates[i])
+        i = prev[i]
+    chain.reverse()
+    if chain and chain[0][1].number > 3:  # a report starts near 一
+        return []
+    return chain
+
+
+def inline_headings(text: str) -> list[tuple[int, Heading]]:
+    """Headings inside run-together text, with their character offsets."""
+    folded = fold(text)
+    found = []
+    for m in _INLINE.finditer(folded):
+        num = chinese_number(m.group("num"))
+        if num is None:
+            continue
+        title = text[m.start("title") : m.end("title")]
+        found.append((m.start(), Heading(num, title, text[m.start() : m.end()], "chinese")))
+    return found

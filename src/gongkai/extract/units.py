@@ -1,0 +1,203 @@
+"""Units: the document flattened into cells and text pieces, each classified once.
+
+A unit is one table cell, one paragraph, or a piece of a paragraph whose table rows were run
+together (labels and numbers with nothing between them, or joined by spaces).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ..document import Document, Paragraph, Row
+from ..formats import EDITIONS, LabelEntry, label_index
+from ..formats.labels import body_key, fold, label_key
+from .sections import Heading, accept_headings, inline_headings, parse_heading
+from .values import is_value_text
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_MULTI_NUMBERS = re.compile(r"^\s*(?:[-+]?\d+(?:\.\d+)?\s+)+[-+]?\d+(?:\.\d+)?\s*$")
+
+
+@dataclass(slots=True)
+class Unit:
+    text: str
+    at: str
+    block: int  # units of one table row share it; every paragraph or piece has its own
+    kind: str  # "cell", "para" or "piece" (part of a run-together paragraph)
+    key: str = ""
+    entries: tuple[LabelEntry, ...] = ()
+    value: bool = False  # a number, a nil marker or blank
+    heading: Heading | None = None
+    section: int = 0  # number of the section it sits in (0 before the first)
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+    @property
+    def labelish(self) -> bool:
+        """Text that could be a misprinted label: a few CJK characters, not a sentence."""
+        return (not self.value and not self.entries and 2 <= len(self.key) <= 60
+                and len(_CJK.findall(self.text)) >= 2 and "。" not in self.text)
+
+
+def lookup(text: str) -> tuple[str, tuple[LabelEntry, ...]]:
+    key = label_key(text)
+    full, body = label_index()
+    entries = full.get(key)
+    if entries is None:
+        b = body_key(text)
+        if len(b) >= 4 and b != key:
+            entries = tuple(e for e in body.get(b, ()) if e.kind == "row")
+    return key, entries or ()
+
+
+@cache
+def _inline_label_regex() -> re.Pattern[str]:
+    texts: set[str] = set()
+    for ed in EDITIONS.values():
+        for t in ed.tables:
+            for r in t.rows:
+                texts.add(r.label)
+                texts.update(r.variants)
+            texts.update(t.headers)
+            texts.update(t.header_variants)
+    parts = []
+    for text in sorted(texts, key=lambda s: len(label_key(s)), reverse=True):
+        chars = [c for c in fold(text) if not c.isspace()]
+        pat = r"\s*".join("[,.:;]" if c in ",.:;" else re.escape(c) for c in chars)
+        parts.append(pat)
+    return re.compile("|".join(parts))
+
+
+_SEPARATORS = " \t\u3000\xa0,，;；"
+
+
+def _value_like_segment(seg: str) -> bool:
+    s = seg.strip(_SEPARATORS)
+    if not s:
+        return True
+    return bool(re.fullmatch(r"[\d\s.,/\-—–万元件条个项%（）()单位:：]*", fold(s)))
+
+
+def _split_inline(text: str, at: str) -> list[tuple[str, str, bool]] | None:
+    base, _, off = at.partition(" char ")
+    start = int(off) - 1 if off.isdigit() else 0
+    at = base
+    """Split a paragraph holding table rows into (text, at, is_label) pieces, or None."""
+    rx = _inline_label_regex()
+    folded = fold(text)
+    matches = list(rx.finditer(folded))
+    if len(matches) < 2:
+        return None
+    segments = [folded[a.end() : b.start()] for a, b in zip(matches, matches[1:])]
+    segments.append(folded[matches[-1].end() :])
+    # a paragraph of narrative that happens to name 行政许可 twice is not a table
+    if sum(_value_like_segment(s) for s in segments) < max(2, (len(segments) * 2) // 3):
+        return None
+    out: list[tuple[str, str, bool]] = []
+    pos = 0
+    for m in matches:
+        if m.start() > pos and text[pos : m.start()].strip():
+            out.append((text[pos : m.start()], f"{at} char {start + pos + 1}", False))
+        out.append((text[m.start() : m.end()], f"{at} char {start + m.start() + 1}", True))
+        pos = m.end()
+    if pos < len(text) and text[pos:].strip():
+        out.append((text[pos:], f"{at} char {start + pos + 1}", False))
+    return out
+
+
+def build_units(doc: Document) -> list[Unit]:
+    """Flatten the document: headings found, run-together paragraphs split, labels looked up."""
+    raw: list[Unit] = []
+    block_id = 0
+    for block in doc.blocks:
+        block_id += 1
+        if isinstance(block, Row):
+            for cell in block.cells:
+                text = cell.text
+                if _MULTI_NUMBERS.match(text):  # several numbers in one cell: a row run into a cell
+                    for piece in text.split():
+                        raw.append(Unit(piece, cell.at, block_id, "cell"))
+                else:
+                    raw.append(Unit(text, cell.at, block_id, "cell"))
+        elif isinstance(block, Paragraph):
+            text = block.text
+            if len(text) > 120:
+                inline = inline_headings(text)
+                if len(inline) >= 2 or (inline and inline[0][0] > 0):
+                    pos = 0
+                    for off, h in inline:
+                        if off > pos:
+                            raw.append(Unit(text[pos:off], f"{block.at} char {pos + 1}", block_id, "para"))
+                            block_id += 1
+                        end = off + len(h.printed)
+                        u = Unit(text[off:end], f"{block.at} char {off + 1}", block_id, "para")
+                        u.heading = h
+                        raw.append(u)
+                        block_id += 1
+                        pos = end
+                    if pos < len(text):
+                        raw.append(Unit(text[pos:], f"{block.at} char {pos + 1}", block_id, "para"))
+                    continue
+            raw.append(Unit(text, block.at, block_id, "para"))
+
+    # Section headings: paragraphs only, in a forward-moving sequence.
+    candidates = []
+    for i, u in enumerate(raw):
+        if u.kind == "para":
+            h = u.heading or parse_heading(u.text)
+            if h:
+                candidates.append((i, h))
+            u.heading = None
+    for i, h in accept_headings(candidates):
+        raw[i].heading = h
+
+    units: list[Unit] = []
+    section = 0
+    any_heading = any(u.heading for u in raw)
+    next_block = block_id + 1
+    for u in raw:
+        if u.heading:
+            section = u.heading.number
+            u.section = section
+            units.append(u)
+            continue
+        u.section = section
+        if u.kind == "para" and (not any_heading or 2 <= section <= 4 or _looks_tabular(u.text)):
+            pieces = _split_inline(u.text, u.at) if len(u.text) > 6 else None
+            if pieces:
+                for text, at, is_label in pieces:
+                    p = Unit(text, at, next_block, "piece", section=section)
+                    next_block += 1
+                    if is_label:
+                        p.key, p.entries = lookup(text)
+                    else:
+                        p.key = label_key(text)
+                        p.value = is_value_text(text) or _value_like_segment(text)
+                    units.append(p)
+                continue
+        _classify(u)
+        units.append(u)
+    return units
+
+
+def _looks_tabular(text: str) -> bool:
+    return "申请" in text and ("结转" in text or "予以公开" in text)
+
+
+def _classify(u: Unit) -> None:
+    text = u.text
+    if not text.strip():
+        u.value = True
+        return
+    if is_value_text(text):
+        u.value = True
+        u.key = label_key(text)
+        return
+    if len(text) <= 90:
+        u.key, u.entries = lookup(text)
+    else:
+        u.key = label_key(text[:90])

@@ -1,0 +1,57 @@
+"""Cell text to value: "20万元" → 20, "/" → nil, "" → blank, "１２" → 12, "-3" → -3.
+
+Blank, a nil marker and 0 stay three different facts: the value is None for the first two,
+and ``raw`` keeps what was printed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..formats.labels import fold
+from ..model import NIL_MARKERS, Cell
+
+_NUMBER = re.compile(
+    r"^(?P<sign>[-+]|减少?|增加?)?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*"
+    r"(?P<unit>万元|元|千元|亿元|件|条|个|项|次|起|宗|份|人次|%)?$"
+)
+_SPACES = re.compile(r"[\s]+")
+
+
+def parse_number(text: str) -> tuple[int | float | None, str | None]:
+    """(value, unit) for a printed number, (None, None) when the text is not one."""
+    t = fold(text).strip()
+    if not t:
+        return None, None
+    t = _SPACES.sub("", t)  # "1 234" and digits broken over lines
+    m = _NUMBER.match(t)
+    if not m:
+        return None, None
+    num = m.group("num").replace(",", "")
+    value: int | float = float(num) if "." in num else int(num)
+    if isinstance(value, float) and value.is_integer() and not num.endswith(".0") and "." not in num:
+        value = int(value)
+    sign = m.group("sign")
+    if sign and (sign == "-" or sign.startswith("减")):
+        value = -value
+    return value, m.group("unit")
+
+
+def is_nil(text: str) -> bool:
+    return fold(text).strip() in NIL_MARKERS or text.strip() in NIL_MARKERS
+
+
+def is_value_text(text: str) -> bool:
+    """True for what can fill a data cell: a number, a nil marker or nothing."""
+    t = text.strip()
+    return not t or is_nil(t) or parse_number(t)[0] is not None
+
+
+def make_cell(raw: str | None, at: str | None) -> Cell:
+    if raw is None:
+        return Cell(None, None, at)
+    text = raw.strip(" \t\r\n\u3000\xa0")
+    if not text or is_nil(text):
+        return Cell(None, text, at)
+    value, _unit = parse_number(text)
+    return Cell(value, text, at)

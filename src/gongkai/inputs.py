@@ -1,0 +1,36 @@
+"""Turning command-line arguments into report inputs: files, directories (recursively) and ``-``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+# What a directory walk picks up; a file named explicitly is read whatever its name.
+REPORT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".doc", ".wps", ".pdf", ".rtf"}
+
+
+@dataclass(slots=True)
+class Input:
+    name: str  # what messages call it
+    path: Path | None  # None for standard input
+    data: bytes | None = None
+
+
+def iter_inputs(args: list[str]) -> Iterator[Input]:
+    for arg in args:
+        if arg == "-":
+            yield Input("<stdin>", None, sys.stdin.buffer.read())
+            continue
+        p = Path(arg)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not _hidden(f, p):
+                    yield Input(str(f), f)
+        else:
+            yield Input(arg, p)
+
+
+def _hidden(f: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in f.relative_to(root).parts)

@@ -1,0 +1,451 @@
+"""Word 2007+ documents (.docx, .docm, .dotx): the body's paragraphs and table rows in order.
+
+The main part (``word/document.xml``) is read with lxml directly; python-docx is not needed
+for reading and would be several times slower.
+
+What the reader does with Word's structures:
+
+* a paragraph becomes a :class:`Paragraph` (empty ones are skipped but still counted, so
+  ``paragraph N`` is the N-th paragraph of the body);
+* every table row becomes a :class:`Row`. A cell merged across grid columns (``gridSpan``,
+  or the old ``hMerge``) is one cell; the lower part of a vertically merged cell (``vMerge``
+  continuation) is an empty cell in its row, so columns keep their places. A cell's
+  paragraphs and line breaks are joined with ``\\n``;
+* a table inside a cell: the outer row keeps the cell's own paragraphs, and the inner
+  table's rows follow the outer row as rows of their own (the inner table gets the next
+  table number);
+* text boxes (``w:txbxContent``, also inside ``mc:AlternateContent``, of which only the
+  first choice is read) become paragraphs (and rows) right after the paragraph they are
+  anchored in; in a table cell their text joins the cell;
+* tracked changes are read as accepted: insertions kept, deletions and moved-away text
+  dropped, deleted rows and cells dropped, a deleted paragraph mark joins two paragraphs;
+* field instructions (``w:instrText``), ruby annotations and hidden runs (``w:vanish``) are
+  not printed, so they are not read; a field's displayed result is.
+
+Safety: the archive's declared sizes and compression ratios are checked before anything is
+decompressed, and the XML is parsed without entity expansion, network or huge-tree mode.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+
+from lxml import etree
+
+from ..document import Cell, Document, Paragraph, Row, Source
+from ..errors import LimitExceeded, ReadError
+from ..limits import Limits
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W_STRICT_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+_MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+_M_STRICT_NS = "http://purl.oclc.org/ooxml/officeDocument/math"
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_BLANKS = " \t\n\r\u3000\xa0\u200b\ufeff"
+# A member smaller than this cannot hurt whatever its ratio (tiny XML parts compress well).
+_RATIO_FLOOR = 1 << 20
+_FALSE = ("0", "false", "off")
+
+_CORRUPT_ZH = "文件已损坏，无法作为 Word 文档打开"
+
+
+class _Names:
+    """Clark-notation tag names for one WordprocessingML namespace (transitional or strict)."""
+
+    def __init__(self, w: str, m: str) -> None:
+        def q(local: str) -> str:
+            return f"{{{w}}}{local}"
+
+        self.p, self.tbl, self.tr, self.tc = q("p"), q("tbl"), q("tr"), q("tc")
+        self.r, self.t, self.tab, self.br, self.cr = q("r"), q("t"), q("tab"), q("br"), q("cr")
+        self.ptab, self.sym, self.nbhyphen = q("ptab"), q("sym"), q("noBreakHyphen")
+        self.fldChar, self.fldCharType = q("fldChar"), q("fldCharType")
+        self.pPr, self.rPr, self.trPr, self.tcPr = q("pPr"), q("rPr"), q("trPr"), q("tcPr")
+        self.tblPr, self.tblGrid, self.tblPrEx, self.sdtPr = q("tblPr"), q("tblGrid"), q("tblPrEx"), q("sdtPr")
+        self.sdtEndPr, self.sectPr = q("sdtEndPr"), q("sectPr")
+        self.hMerge, self.val = q("hMerge"), q("val")
+        self.cellDel, self.char = q("cellDel"), q("char")
+        self.delete, self.moveFrom = q("del"), q("moveFrom")
+        self.instrText, self.delInstrText, self.delText, self.rt = (
+            q("instrText"), q("delInstrText"), q("delText"), q("rt"))
+        self.vanish, self.txbxContent = q("vanish"), q("txbxContent")
+        self.mt = f"{{{m}}}t"
+        self.text_tags = (self.t, self.mt, self.tab, self.br, self.cr, self.ptab, self.sym,
+                          self.nbhyphen, self.fldChar)
+        self.props = frozenset((self.pPr, self.rPr, self.trPr, self.tcPr, self.tblPr, self.tblGrid,
+                                self.tblPrEx, self.sdtPr, self.sdtEndPr, self.sectPr))
+        self.body = q("body")
+
+
+_TRANSITIONAL = _Names(_W_NS, _M_NS)
+_STRICT = _Names(_W_STRICT_NS, _M_STRICT_NS)
+_MC_AC = f"{{{_MC_NS}}}AlternateContent"
+_MC_CHOICE = f"{{{_MC_NS}}}Choice"
+_MC_FALLBACK = f"{{{_MC_NS}}}Fallback"
+
+_local = threading.local()
+
+
+def _parser() -> etree.XMLParser:
+    """A safe parser, one per thread (lxml parsers must not be shared between threads)."""
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                                 load_dtd=False, dtd_validation=False,
+                                 remove_comments=True, remove_pis=True)
+        _local.parser = parser
+    return parser
+
+
+def parse_xml(data: bytes) -> etree._Element:
+    """Parse one XML part safely, or raise ReadError(corrupt)."""
+    try:
+        root = etree.fromstring(data, _parser())
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise ReadError(_CORRUPT_ZH, f"the Word document's XML is malformed: {exc}", reason="corrupt") from exc
+    if root.getroottree().docinfo.internalDTD is not None:
+        # Word never writes a DTD; its entities would be left unexpanded and their text lost
+        raise ReadError("文件结构异常（XML 中含有 DTD 声明），为安全起见拒绝读取",
+                        "the document's XML has a DTD (entity declarations), which Word never writes",
+                        reason="corrupt")
+    return root
+
+
+# ---------------------------------------------------------------------------------------------
+# the archive
+
+
+def read(data: bytes, source: Source, limits: Limits) -> Document:
+    root = parse_xml(document_xml(data, limits))
+    names = _STRICT if root.tag.startswith("{" + _W_STRICT_NS) else _TRANSITIONAL
+    doc = Document(source=source)
+    _Walker(names, doc, limits).run(root)
+    return doc
+
+
+def document_xml(data: bytes, limits: Limits) -> bytes:
+    """The bytes of the main document part, after checking the archive is safe to open."""
+    if not data or not data.strip(b"\x00 \t\r\n"):
+        raise ReadError("文件是空的，没有任何内容", "the file is empty", reason="empty")
+    if data.startswith(_OLE2):
+        if ENCRYPTED_PACKAGE in data:
+            raise encrypted_error()
+        raise ReadError("这是 Word 97-2003（.doc）或 WPS 格式的文件，不是 .docx 文档",
+                        "an OLE2 (.doc/.wps) file, not a .docx archive", reason="not-word")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, IndexError,
+            KeyError, UnicodeDecodeError) as exc:
+        raise ReadError(_CORRUPT_ZH, f"not a readable zip archive: {exc}", reason="corrupt") from exc
+    if not infos:
+        raise ReadError(_CORRUPT_ZH, "the zip archive has no members", reason="corrupt")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.flag_bits & 0x1:
+            raise encrypted_error()
+        if info.file_size > _RATIO_FLOOR and info.file_size > limits.max_compression_ratio * max(info.compress_size, 1):
+            raise LimitExceeded(
+                "文件压缩比异常（疑似“压缩炸弹”），为安全起见拒绝读取",
+                f"member {info.filename!r} expands {info.file_size} bytes from {info.compress_size} "
+                f"(ratio limit {limits.max_compression_ratio})",
+            )
+    if total > limits.max_decompressed_bytes:
+        raise LimitExceeded(
+            f"文件解压后过大（{total // (1024 * 1024)} MB），超过 {limits.max_decompressed_bytes // (1024 * 1024)} MB 的上限",
+            f"archive expands to {total} bytes (limit {limits.max_decompressed_bytes})",
+        )
+    by_lower = {info.filename.lower(): info for info in infos}
+    name = _main_part(zf, by_lower)
+    info = by_lower.get(name.lower()) if name else None
+    if info is None:
+        raise _not_word(by_lower)
+    return _member(zf, info)
+
+
+def encrypted_error() -> ReadError:
+    return ReadError("文件已加密（设置了打开密码），无法读取。请去掉密码后重新保存再试",
+                     "the document is password-protected (encrypted)", reason="encrypted")
+
+
+def _member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    try:
+        return zf.read(info)  # never more than the declared (checked) size
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, ValueError, OSError, EOFError) as exc:
+        raise ReadError(_CORRUPT_ZH, f"cannot decompress {info.filename!r}: {exc}", reason="corrupt") from exc
+
+
+def _main_part(zf: zipfile.ZipFile, by_lower: dict[str, zipfile.ZipInfo]) -> str | None:
+    """The target of the package's officeDocument relationship, else word/document.xml."""
+    rels = by_lower.get("_rels/.rels")
+    if rels is not None and rels.file_size < (1 << 20):
+        try:
+            root = etree.fromstring(_member(zf, rels), _parser())
+        except (etree.XMLSyntaxError, ValueError, ReadError):
+            root = None
+        if root is not None:
+            for rel in root.iter(f"{{{_REL_NS}}}Relationship", "{*}Relationship"):
+                if (rel.get("Type") or "").endswith("/officeDocument"):
+                    target = (rel.get("Target") or "").lstrip("/")
+                    if target.startswith("./"):
+                        target = target[2:]
+                    if target.lower() in by_lower:
+                        return target
+    return "word/document.xml" if "word/document.xml" in by_lower else None
+
+
+def _not_word(by_lower: dict[str, zipfile.ZipInfo]) -> ReadError:
+    names = by_lower.keys()
+    if "xl/workbook.xml" in names:
+        what, en = "Excel 表格", "an Excel workbook"
+    elif "ppt/presentation.xml" in names:
+        what, en = "PowerPoint 演示文稿", "a PowerPoint presentation"
+    elif "mimetype" in names or "content.xml" in names:
+        what, en = "OpenDocument（ODF）文档", "an OpenDocument file"
+    else:
+        what, en = "压缩包", "a zip archive"
+    return ReadError(f"这是一个{what}，不是 Word 文档（缺少 word/document.xml）",
+                     f"{en}, not a Word document (no word/document.xml)", reason="not-word")
+
+
+# ---------------------------------------------------------------------------------------------
+# the body
+
+
+class _Walker:
+    def __init__(self, names: _Names, doc: Document, limits: Limits) -> None:
+        self.n = names
+        self.blocks = doc.blocks
+        self.limits = limits
+        self.tables = 0
+        self.text_boxes = 0
+        self.chars = 0
+        self.boxes: dict[etree._Element, list[etree._Element]] = {}
+
+    # -- preparation: drop what is not printed, take text boxes out of their paragraphs
+
+    def run(self, root: etree._Element) -> None:
+        n = self.n
+        self._prepare(root)
+        body = root.find(n.body)
+        if body is None:
+            raise ReadError(_CORRUPT_ZH, "word/document.xml has no w:body", reason="corrupt")
+        counter = [0]
+        self._blocks(body, 0, lambda: _next(counter, "paragraph"))
+        for box in self.boxes.pop(None, []):  # type: ignore[call-overload]
+            self._text_box(box, 0)
+
+    def _prepare(self, root: etree._Element) -> None:
+        n = self.n
+        for ac in list(root.iter(_MC_AC)):
+            branches = [c for c in ac if c.tag in (_MC_CHOICE, _MC_FALLBACK)]
+            keep = next((c for c in branches if c.tag == _MC_CHOICE), None)
+            if keep is None and branches:
+                keep = branches[0]
+            for c in branches:
+                if c is not keep:
+                    ac.remove(c)
+        doomed = []
+        for el in root.iter(n.delete, n.moveFrom, n.instrText, n.delInstrText, n.delText, n.rt, n.vanish):
+            tag = el.tag
+            parent = el.getparent()
+            if parent is None:
+                continue
+            if tag == n.delete or tag == n.moveFrom:
+                # inside properties it marks a deleted paragraph mark or row: handled later
+                if parent.tag not in (n.rPr, n.trPr):
+                    doomed.append(el)
+            elif tag == n.vanish:
+                run = parent.getparent()
+                if parent.tag == n.rPr and run is not None and run.tag == n.r and el.get(n.val) not in _FALSE:
+                    doomed.append(run)
+            else:
+                doomed.append(el)
+        for el in doomed:
+            parent = el.getparent()
+            if parent is not None:
+                parent.remove(el)
+        for box in list(root.iter(n.txbxContent)):
+            anchor = box.getparent()
+            while anchor is not None and anchor.tag != n.p:
+                anchor = anchor.getparent()
+            box.getparent().remove(box)
+            self.boxes.setdefault(anchor, []).append(box)  # type: ignore[arg-type]
+
+    # -- emitting
+
+    def _emit(self, block: Paragraph | Row, chars: int) -> None:
+        self.blocks.append(block)
+        self.chars += chars
+        if len(self.blocks) > self.limits.max_blocks:
+            raise LimitExceeded("文件内容过多，超过可处理的上限", f"more than {self.limits.max_blocks} blocks")
+        if self.chars > self.limits.max_text_chars:
+            raise LimitExceeded(f"文本过长，超过 {self.limits.max_text_chars} 字的上限",
+                                f"text longer than {self.limits.max_text_chars} characters")
+
+    def _blocks(self, container: etree._Element, depth: int, label: Callable[[], str]) -> None:
+        """Paragraphs and tables of a body or text box, in order."""
+        if depth > self.limits.max_nesting:
+            raise LimitExceeded("文件结构嵌套过深，无法读取", f"nesting deeper than {self.limits.max_nesting}")
+        n = self.n
+        pending = ""  # text of paragraphs whose mark was deleted: it runs on into the next one
+        pending_at = ""
+        for child in container:
+            tag = child.tag
+            if tag == n.p:
+                at = label()
+                text = self._text(child)
+                if pending:
+                    text, at = pending + text, pending_at
+                    pending = ""
+                if self._mark_deleted(child):
+                    pending, pending_at = text, at
+                else:
+                    text = text.strip(_BLANKS)
+                    if text:
+                        self._emit(Paragraph(text, at), len(text))
+                for box in self.boxes.pop(child, ()):
+                    self._text_box(box, depth + 1)
+            elif tag == n.tbl:
+                if pending.strip(_BLANKS):
+                    self._emit(Paragraph(pending.strip(_BLANKS), pending_at), len(pending))
+                pending = ""
+                self._table(child, depth + 1)
+            elif isinstance(tag, str) and tag not in n.props and len(child):
+                self._blocks(child, depth + 1, label)  # sdt, sdtContent, customXml, mc wrappers
+        if pending.strip(_BLANKS):
+            self._emit(Paragraph(pending.strip(_BLANKS), pending_at), len(pending))
+
+    def _text_box(self, box: etree._Element, depth: int) -> None:
+        self.text_boxes += 1
+        counter = [0]
+        self._blocks(box, depth, lambda k=self.text_boxes: _next(counter, f"text box {k} paragraph"))
+
+    def _mark_deleted(self, p: etree._Element) -> bool:
+        n = self.n
+        ppr = p.find(n.pPr)
+        if ppr is None:
+            return False
+        rpr = ppr.find(n.rPr)
+        return rpr is not None and (rpr.find(n.delete) is not None or rpr.find(n.moveFrom) is not None)
+
+    def _text(self, p: etree._Element) -> str:
+        """The printed text of one paragraph (text boxes were taken out beforehand)."""
+        n = self.n
+        parts: list[str] = []
+        fields: list[bool] = []  # per open field: still in its instruction part?
+        hidden = 0  # number of open fields in their instruction part
+        for el in p.iter(*n.text_tags):
+            tag = el.tag
+            if tag == n.t or tag == n.mt:
+                if not hidden and el.text:
+                    parts.append(el.text)
+            elif tag == n.fldChar:
+                kind = el.get(n.fldCharType)
+                if kind == "begin":
+                    fields.append(True)
+                    hidden += 1
+                elif kind == "separate":
+                    if fields and fields[-1]:
+                        fields[-1] = False
+                        hidden -= 1
+                elif kind == "end" and fields:
+                    if fields.pop():
+                        hidden -= 1
+            elif hidden:
+                continue
+            elif tag == n.tab or tag == n.ptab:
+                if el.getparent().tag == n.r:  # not a tab stop of the paragraph's properties
+                    parts.append("\t")
+            elif tag == n.br or tag == n.cr:
+                parts.append("\n")
+            elif tag == n.nbhyphen:
+                parts.append("-")
+            elif tag == n.sym:
+                code = el.get(n.char) or ""
+                try:
+                    value = int(code, 16)
+                except ValueError:
+                    continue
+                if 0 < value < 0xE000 or 0xF900 <= value < 0x110000:  # symbol fonts' private area skipped
+                    parts.append(chr(value))
+        return "".join(parts)
+
+    # -- tables
+
+    def _table(self, tbl: etree._Element, depth: int) -> None:
+        if depth > self.limits.max_nesting:
+            raise LimitExceeded("表格嵌套过深，无法读取", f"tables nested deeper than {self.limits.max_nesting}")
+        n = self.n
+        index = self.tables
+        self.tables += 1
+        number = index + 1
+        r = 0
+        for tr in self._children(tbl, n.tr):
+            trpr = tr.find(n.trPr)
+            if trpr is not None and (trpr.find(n.delete) is not None or trpr.find(n.moveFrom) is not None):
+                continue  # a deleted row
+            r += 1
+            cells: list[Cell] = []
+            inner: list[etree._Element] = []
+            chars = 0
+            for tc in self._children(tr, n.tc):
+                tcpr = tc.find(n.tcPr)
+                if tcpr is not None:
+                    if tcpr.find(n.cellDel) is not None:
+                        continue
+                    hmerge = tcpr.find(n.hMerge)
+                    if hmerge is not None and hmerge.get(n.val) != "restart":
+                        continue  # covered by the cell on its left
+                lines: list[str] = []
+                self._cell(tc, lines, inner, depth)
+                text = "\n".join(lines)
+                chars += len(text)
+                cells.append(Cell(text, f"table {number} row {r} cell {len(cells) + 1}"))
+            self._emit(Row(cells, f"table {number} row {r}", index, True), chars)
+            for t in inner:
+                self._table(t, depth + 1)
+
+    def _cell(self, container: etree._Element, lines: list[str], inner: list[etree._Element], depth: int) -> None:
+        """The lines of a cell's paragraphs (and of text boxes in them); its tables go to ``inner``."""
+        if depth > self.limits.max_nesting:
+            raise LimitExceeded("文件结构嵌套过深，无法读取", f"nesting deeper than {self.limits.max_nesting}")
+        n = self.n
+        for child in container:
+            tag = child.tag
+            if tag == n.p:
+                for line in self._text(child).split("\n"):
+                    line = line.strip(_BLANKS)
+                    if line:
+                        lines.append(line)
+                for box in self.boxes.pop(child, ()):
+                    self._cell(box, lines, inner, depth + 1)
+            elif tag == n.tbl:
+                inner.append(child)
+            elif isinstance(tag, str) and tag not in n.props and len(child):
+                self._cell(child, lines, inner, depth + 1)
+
+    def _children(self, parent: etree._Element, want: str, depth: int = 0) -> Iterator[etree._Element]:
+        """``want`` children of ``parent``, also those wrapped in sdt / customXml elements."""
+        n = self.n
+        for child in parent:
+            tag = child.tag
+            if tag == want:
+                yield child
+            elif isinstance(tag, str) and tag not in n.props and tag not in (n.tbl, n.tr, n.tc, n.p) and len(child):
+                if depth < self.limits.max_nesting:
+                    yield from self._children(child, want, depth + 1)
+
+
+def _next(counter: list[int], prefix: str) -> str:
+    counter[0] += 1
+    return f"{prefix} {counter[0]}"

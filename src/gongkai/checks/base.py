@@ -56,6 +56,7 @@ class Context:
     edition: Edition | None  # the edition the report is printed in (falls back to the one its year requires)
     required: Edition | None  # the edition its year requires
     previous: Report | None = None  # the agency's report for the year before, when known
+    cells: list | None = None  # every printed cell with its definitions, listed on first use
 
 
 RuleFunc = Callable[[Report, Context], Iterable[Finding]]

@@ -7,7 +7,13 @@ from .base import rule
 
 
 def _cells(report, ctx):
-    """(ref, cell, column definition, row definition) for every printed row of a known table."""
+    """(ref, cell, column definition, row definition, table) for every printed cell; listed once per run."""
+    if ctx.cells is None:
+        ctx.cells = list(_walk(report, ctx))
+    return ctx.cells
+
+
+def _walk(report, ctx):
     for table_key, rows in report.tables.items():
         ed_key = report.table_editions.get(table_key) or (ctx.edition.key if ctx.edition else "2021")
         tdef = EDITIONS[ed_key].table(table_key)

@@ -8,6 +8,7 @@ back in number, and 三、本年度办理结果 inside table 三 names no sectio
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from ..formats.common import EXTRA_SECTION_KEYWORDS, SECTIONS
@@ -70,6 +71,7 @@ def looks_like_section_heading(text: str) -> bool:
     return parse_heading(text) is not None
 
 
+@lru_cache(maxsize=4096)
 def section_role(title: str) -> int | None:
     """Which official section a printed title stands for (1..6), None for an extra one."""
     t = fold(title)
@@ -108,14 +110,14 @@ def accept_headings(candidates: list[tuple[int, Heading]]) -> list[tuple[int, He
     n = len(candidates)
     if n == 0:
         return []
-    best = [0] * n
+    weights = [_weight(h) for _, h in candidates]
+    best = list(weights)
     prev = [-1] * n
     for i, (_, h) in enumerate(candidates):
-        best[i] = _weight(h)
         for j in range(i):
             hj = candidates[j][1]
-            if hj.number < h.number <= hj.number + 3 and best[j] + _weight(h) > best[i]:
-                best[i] = best[j] + _weight(h)
+            if hj.number < h.number <= hj.number + 3 and best[j] + weights[i] > best[i]:
+                best[i] = best[j] + weights[i]
                 prev[i] = j
     i = max(range(n), key=lambda k: (best[k], -k))
     chain = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from ..document import Document, Paragraph, Row
 from ..formats import EDITIONS, LabelEntry, label_index
@@ -43,6 +43,7 @@ class Unit:
                 and len(_CJK.findall(self.text)) >= 2 and "。" not in self.text)
 
 
+@lru_cache(maxsize=16384)
 def lookup(text: str) -> tuple[str, tuple[LabelEntry, ...]]:
     key = label_key(text)
     full, body = label_index()

@@ -7,6 +7,7 @@ and ``raw`` keeps what was printed.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..formats.labels import fold
 from ..model import NIL_MARKERS, Cell
@@ -18,6 +19,7 @@ _NUMBER = re.compile(
 _SPACES = re.compile(r"[\s]+")
 
 
+@lru_cache(maxsize=16384)
 def parse_number(text: str) -> tuple[int | float | None, str | None]:
     """(value, unit) for a printed number, (None, None) when the text is not one."""
     t = fold(text).strip()
@@ -37,10 +39,12 @@ def parse_number(text: str) -> tuple[int | float | None, str | None]:
     return value, m.group("unit")
 
 
+@lru_cache(maxsize=16384)
 def is_nil(text: str) -> bool:
     return fold(text).strip() in NIL_MARKERS or text.strip() in NIL_MARKERS
 
 
+@lru_cache(maxsize=16384)
 def is_value_text(text: str) -> bool:
     """True for what can fill a data cell: a number, a nil marker or nothing."""
     t = text.strip()

@@ -7,6 +7,7 @@ line breaks anywhere, 1. or 1、 or （1）. Two labels are the same when their 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # A length-preserving fold: full-width ASCII to ASCII, odd spaces to a space, quote and
 # dash variants to one of each. Length-preserving so positions in folded text are positions
@@ -29,11 +30,13 @@ def fold(text: str) -> str:
     return text.translate(FOLD)
 
 
+@lru_cache(maxsize=32768)
 def label_key(text: str) -> str:
     """The comparison key of a label: folded, no whitespace, one separator character."""
     return _WS.sub("", fold(text)).translate(_PUNCT)
 
 
+@lru_cache(maxsize=32768)
 def body_key(text: str) -> str:
     """The key without its numbering (一、 （一） 1. 5、): 属于国家秘密."""
     return _NUMBERING.sub("", label_key(text), count=1)

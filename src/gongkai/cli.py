@@ -180,5 +180,13 @@ def rules(fmt):
             click.echo(f"{r.code}  {r.name:<26} {r.severity:<8} {r.title}")
 
 
+def _register_commands() -> None:
+    from .commands import register_all
+
+    register_all(main)
+
+
+_register_commands()
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..formats import TABLE_NAMES
 from .base import rule
 
@@ -21,18 +23,30 @@ def _evaluate(report, ctx, code):
     ed = ctx.edition
     if ed is None:
         return
+    tables = report.tables
+
+    def get(ref):
+        t, r, c = _split(ref)
+        return tables.get(t, {}).get(r, {}).get(c)
+
     for ident in ed.identities:
         if ident.rule != code:
             continue
-        lcells = [report.cell(r) for r in ident.lhs]
-        rcells = [report.cell(r) for r in ident.rhs]
-        if all(c is None or c.value is None for c in lcells) or all(c is None or c.value is None for c in rcells):
+        lcells = [get(r) for r in ident.lhs]
+        rcells = [get(r) for r in ident.rhs]
+        lv = [c.value for c in lcells if c is not None and c.value is not None]
+        rv = [c.value for c in rcells if c is not None and c.value is not None]
+        if not lv or not rv:
             continue  # nothing printed on one side: the blank-cell and missing-row rules speak
-        lv = [(c.value if c is not None and isinstance(c.value, (int, float)) else 0) for c in lcells]
-        rv = [(c.value if c is not None and isinstance(c.value, (int, float)) else 0) for c in rcells]
         lhs, rhs = sum(lv), sum(rv)
         if abs(lhs - rhs) > 1e-9:
             yield ident, _num(lhs), _num(rhs), lcells, rcells
+
+
+@lru_cache(maxsize=4096)
+def _split(ref: str) -> tuple[str, str, str]:
+    t, r, c = ref.split(".")
+    return t, r, c
 
 
 def _col_label(ref):

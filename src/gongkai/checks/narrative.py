@@ -33,7 +33,9 @@ _DECLINED = tuple(f"{_APPS}.{k}.total" for k in (
 _LITIGATION = ("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total")
 
 MENTIONS = (
-    _m(r"(?:新?收到|受理|接收|新收)" + _GAP + r"(?:政府信息公开|信息公开|依申请公开)?申请(?:件|数量)?" + _GAP + _NUM,
+    # 收到政府信息公开申请N件 / 收到依申请件N件 / 收到申请N件, but not 受理行政许可申请N件
+    _m(r"(?:新?收到|受理|接收|新收)(?:[^\d。；;，,]{0,4}?(?:政府信息公开|信息公开|依申请)[^\d。；;，,]{0,6}?"
+       r"|[^\d。；;，,]{0,2}?申请[^\d。；;，,]{0,4}?)" + _NUM,
        "收到政府信息公开申请",
        (f"{_APPS}.new_received.total",), (f"{_APPS}.new_received.total", f"{_APPS}.carried_over.total")),
     _m(r"(?:上年度?|上一年度?|20\d\d年度?)结转" + _GAP + _NUM, "上年结转申请", (f"{_APPS}.carried_over.total",)),

@@ -149,7 +149,10 @@ def _collect(units: list[Unit], i: int) -> tuple[list[Unit], bool]:
             if nxt and all(w.value for w in nxt) and any(not w.blank for w in nxt):
                 vals = nxt
         return vals, False
-    return _run_of_values(units, j), False
+    vals = _run_of_values(units, j)
+    if not vals and j < n and units[j].entries and any(e.kind == "header" for e in u.entries):
+        return vals, True  # （六）其他处理 followed by its sub-rows: a group label
+    return vals, False
 
 
 def _run_of_values(units: list[Unit], j: int) -> list[Unit]:

@@ -91,12 +91,17 @@ def _split_inline(text: str, at: str) -> list[tuple[str, str, bool]] | None:
     rx = _inline_label_regex()
     folded = fold(text)
     matches = list(rx.finditer(folded))
-    if len(matches) < 2:
+    if not matches:
         return None
     segments = [folded[a.end() : b.start()] for a, b in zip(matches, matches[1:])]
     segments.append(folded[matches[-1].end() :])
+    if len(matches) == 1:
+        # one row on one line, cells joined by spaces: "规章 0 0 0"
+        head, tail = folded[: matches[0].start()], segments[0]
+        if head.strip(_SEPARATORS) or not tail.strip(_SEPARATORS) or not _value_like_segment(tail):
+            return None
     # a paragraph of narrative that happens to name 行政许可 twice is not a table
-    if sum(_value_like_segment(s) for s in segments) < max(2, (len(segments) * 2) // 3):
+    elif sum(_value_like_segment(s) for s in segments) < max(2, (len(segments) * 2) // 3):
         return None
     out: list[tuple[str, str, bool]] = []
     pos = 0
@@ -168,7 +173,7 @@ def build_units(doc: Document) -> list[Unit]:
             continue
         u.section = section
         if u.kind == "para" and (not any_heading or 2 <= section <= 4 or _looks_tabular(u.text)):
-            pieces = _split_inline(u.text, u.at) if len(u.text) > 6 else None
+            pieces = _split_inline(u.text, u.at) if len(u.text) > 2 else None
             if pieces:
                 for text, at, is_label in pieces:
                     p = Unit(text, at, next_block, "piece", section=section)

@@ -34,14 +34,23 @@ def read(data: bytes, source: Source, limits: Limits) -> Document:
             f"文本过长（{len(text)} 字），超过 {limits.max_text_chars} 字的上限",
             f"text too long ({len(text)} characters)",
         )
-    if "\x00" in text[:4096] and text.count("\x00") > len(text) // 20:
-        raise ReadError("文件不是文本，也不是可识别的文档格式", "binary data, not text", reason="binary")
+    if _looks_binary(text):
+        raise ReadError("文件不是文本，也不是可识别的文档格式（Word、网页、PDF）", "binary data, not text", reason="binary")
     source.encoding = encoding
     doc = Document(source=source)
     lines = text.split("\n")
     lines, first = _split_crawler_header(lines, doc)
     _read_lines(lines, first, doc, limits)
     return doc
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+
+
+def _looks_binary(text: str) -> bool:
+    """Bytes that decode to many replacement or control characters are not a text file."""
+    head = text[:65536]
+    return bool(head) and len(_CONTROL.findall(head)) > max(8, len(head) // 20)
 
 
 def text_to_blocks(text: str, doc: Document, first_line: int = 1, limits: Limits | None = None) -> None:

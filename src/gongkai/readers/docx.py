@@ -9,8 +9,10 @@ What the reader does with Word's structures:
   ``paragraph N`` is the N-th paragraph of the body);
 * every table row becomes a :class:`Row`. A cell merged across grid columns (``gridSpan``,
   or the old ``hMerge``) is one cell; the lower part of a vertically merged cell (``vMerge``
-  continuation) is an empty cell in its row, so columns keep their places. A cell's
-  paragraphs and line breaks are joined with ``\\n``;
+  continuation) is an empty cell in its row, so columns keep their places (should a
+  continuation cell hold text after all, that text is kept rather than lost). A cell's
+  paragraphs and line breaks are joined with ``\\n``, blank lines and the blanks around
+  each line dropped;
 * a table inside a cell: the outer row keeps the cell's own paragraphs, and the inner
   table's rows follow the outer row as rows of their own (the inner table gets the next
   table number);
@@ -32,7 +34,7 @@ import io
 import threading
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from lxml import etree
 
@@ -83,6 +85,7 @@ class _Names:
         self.props = frozenset((self.pPr, self.rPr, self.trPr, self.tcPr, self.tblPr, self.tblGrid,
                                 self.tblPrEx, self.sdtPr, self.sdtEndPr, self.sectPr))
         self.body = q("body")
+        self.blocks = frozenset((self.tbl, self.tr, self.tc, self.p))
 
 
 _TRANSITIONAL = _Names(_W_NS, _M_NS)
@@ -133,7 +136,7 @@ def read(data: bytes, source: Source, limits: Limits) -> Document:
 
 def document_xml(data: bytes, limits: Limits) -> bytes:
     """The bytes of the main document part, after checking the archive is safe to open."""
-    if not data or not data.strip(b"\x00 \t\r\n"):
+    if not data or not data[:4096].strip(b"\x00 \t\r\n") and not data.strip(b"\x00 \t\r\n"):
         raise ReadError("文件是空的，没有任何内容", "the file is empty", reason="empty")
     if data.startswith(_OLE2):
         if ENCRYPTED_PACKAGE in data:
@@ -143,8 +146,8 @@ def document_xml(data: bytes, limits: Limits) -> bytes:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, IndexError,
-            KeyError, UnicodeDecodeError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, EOFError,
+            IndexError, KeyError, UnicodeDecodeError) as exc:
         raise ReadError(_CORRUPT_ZH, f"not a readable zip archive: {exc}", reason="corrupt") from exc
     if not infos:
         raise ReadError(_CORRUPT_ZH, "the zip archive has no members", reason="corrupt")
@@ -229,57 +232,129 @@ class _Walker:
         self.tables = 0
         self.text_boxes = 0
         self.chars = 0
-        self.boxes: dict[etree._Element, list[etree._Element]] = {}
-
-    # -- preparation: drop what is not printed, take text boxes out of their paragraphs
+        # Facts found in one pass over the tree before the walk, keyed by element (the
+        # containers keep lxml's element proxies alive, so lookups by identity work):
+        self.texts: dict[etree._Element, str] = {}  # paragraph -> its printed text
+        self.boxes: dict[etree._Element | None, list[etree._Element]] = {}  # anchor paragraph -> text boxes
+        self.mark_deleted: set[etree._Element] = set()  # paragraphs whose mark was deleted
+        self.skipped: set[etree._Element] = set()  # deleted rows and cells, hMerge continuations
 
     def run(self, root: etree._Element) -> None:
         n = self.n
         self._prepare(root)
-        body = root.find(n.body)
+        body = next((c for c in root if c.tag == n.body), None)
         if body is None:
             raise ReadError(_CORRUPT_ZH, "word/document.xml has no w:body", reason="corrupt")
         counter = [0]
         self._blocks(body, 0, lambda: _next(counter, "paragraph"))
-        for box in self.boxes.pop(None, []):  # type: ignore[call-overload]
+        for box in self.boxes.pop(None, []):
             self._text_box(box, 0)
+
+    # -- preparation: drop what is not printed, take text boxes out, read paragraphs' text
 
     def _prepare(self, root: etree._Element) -> None:
         n = self.n
         for ac in list(root.iter(_MC_AC)):
             branches = [c for c in ac if c.tag in (_MC_CHOICE, _MC_FALLBACK)]
-            keep = next((c for c in branches if c.tag == _MC_CHOICE), None)
-            if keep is None and branches:
-                keep = branches[0]
+            keep = next((c for c in branches if c.tag == _MC_CHOICE), branches[0] if branches else None)
             for c in branches:
                 if c is not keep:
                     ac.remove(c)
         doomed = []
-        for el in root.iter(n.delete, n.moveFrom, n.instrText, n.delInstrText, n.delText, n.rt, n.vanish):
+        for el in root.iter(n.delete, n.moveFrom, n.instrText, n.delInstrText, n.delText, n.rt, n.vanish,
+                            n.cellDel, n.hMerge):
             tag = el.tag
             parent = el.getparent()
             if parent is None:
                 continue
             if tag == n.delete or tag == n.moveFrom:
-                # inside properties it marks a deleted paragraph mark or row: handled later
-                if parent.tag not in (n.rPr, n.trPr):
+                ptag = parent.tag
+                if ptag == n.rPr:  # a deleted paragraph mark (in the paragraph's properties)
+                    ppr = parent.getparent()
+                    if ppr is not None and ppr.tag == n.pPr and ppr.getparent() is not None:
+                        self.mark_deleted.add(ppr.getparent())
+                elif ptag == n.trPr:  # a deleted row
+                    if parent.getparent() is not None:
+                        self.skipped.add(parent.getparent())
+                else:  # deleted or moved-away content
                     doomed.append(el)
             elif tag == n.vanish:
                 run = parent.getparent()
                 if parent.tag == n.rPr and run is not None and run.tag == n.r and el.get(n.val) not in _FALSE:
                     doomed.append(run)
+            elif tag == n.cellDel or tag == n.hMerge:
+                cell = parent.getparent()
+                if parent.tag == n.tcPr and cell is not None and (tag == n.cellDel or el.get(n.val) != "restart"):
+                    self.skipped.add(cell)  # deleted, or covered by the cell on its left
             else:
                 doomed.append(el)
         for el in doomed:
             parent = el.getparent()
             if parent is not None:
                 parent.remove(el)
+        detached = []
         for box in list(root.iter(n.txbxContent)):
             anchor = box.getparent()
             while anchor is not None and anchor.tag != n.p:
                 anchor = anchor.getparent()
             box.getparent().remove(box)
-            self.boxes.setdefault(anchor, []).append(box)  # type: ignore[arg-type]
+            self.boxes.setdefault(anchor, []).append(box)
+            detached.append(box)
+        self._read_texts(root)
+        for box in detached:
+            self._read_texts(box)
+
+    def _read_texts(self, tree: etree._Element) -> None:
+        """The printed text of every paragraph of ``tree``, in one pass (text boxes were taken out,
+        so paragraphs do not nest and each text element belongs to the last paragraph started)."""
+        n = self.n
+        texts = self.texts
+        t, mt, p, fld = n.t, n.mt, n.p, n.fldChar
+        current = None
+        parts: list[str] = []
+        fields: list[bool] = []  # per open field: still in its instruction part?
+        hidden = 0  # open fields in their instruction part
+        for el in tree.iter(p, *n.text_tags):
+            tag = el.tag
+            if tag == t or tag == mt:
+                if not hidden:
+                    text = el.text
+                    if text:
+                        parts.append(text)
+            elif tag == p:
+                if current is not None:
+                    texts[current] = "".join(parts)
+                current, parts, fields, hidden = el, [], [], 0
+            elif tag == fld:
+                kind = el.get(n.fldCharType)
+                if kind == "begin":
+                    fields.append(True)
+                    hidden += 1
+                elif kind == "separate":
+                    if fields and fields[-1]:
+                        fields[-1] = False
+                        hidden -= 1
+                elif kind == "end" and fields:
+                    if fields.pop():
+                        hidden -= 1
+            elif hidden:
+                continue
+            elif tag == n.tab or tag == n.ptab:
+                if el.getparent().tag == n.r:  # not a tab stop of the paragraph's properties
+                    parts.append("\t")
+            elif tag == n.br or tag == n.cr:
+                parts.append("\n")
+            elif tag == n.nbhyphen:
+                parts.append("-")
+            elif tag == n.sym:
+                try:
+                    value = int(el.get(n.char) or "", 16)
+                except ValueError:
+                    continue
+                if 0 < value < 0xE000 or 0xF900 <= value < 0x110000:  # symbol fonts' private area skipped
+                    parts.append(chr(value))
+        if current is not None:
+            texts[current] = "".join(parts)
 
     # -- emitting
 
@@ -303,18 +378,19 @@ class _Walker:
             tag = child.tag
             if tag == n.p:
                 at = label()
-                text = self._text(child)
+                text = self.texts.get(child, "")
                 if pending:
                     text, at = pending + text, pending_at
                     pending = ""
-                if self._mark_deleted(child):
+                if child in self.mark_deleted:
                     pending, pending_at = text, at
                 else:
                     text = text.strip(_BLANKS)
                     if text:
                         self._emit(Paragraph(text, at), len(text))
-                for box in self.boxes.pop(child, ()):
-                    self._text_box(box, depth + 1)
+                if child in self.boxes:
+                    for box in self.boxes.pop(child):
+                        self._text_box(box, depth + 1)
             elif tag == n.tbl:
                 if pending.strip(_BLANKS):
                     self._emit(Paragraph(pending.strip(_BLANKS), pending_at), len(pending))
@@ -330,88 +406,34 @@ class _Walker:
         counter = [0]
         self._blocks(box, depth, lambda k=self.text_boxes: _next(counter, f"text box {k} paragraph"))
 
-    def _mark_deleted(self, p: etree._Element) -> bool:
-        n = self.n
-        ppr = p.find(n.pPr)
-        if ppr is None:
-            return False
-        rpr = ppr.find(n.rPr)
-        return rpr is not None and (rpr.find(n.delete) is not None or rpr.find(n.moveFrom) is not None)
-
-    def _text(self, p: etree._Element) -> str:
-        """The printed text of one paragraph (text boxes were taken out beforehand)."""
-        n = self.n
-        parts: list[str] = []
-        fields: list[bool] = []  # per open field: still in its instruction part?
-        hidden = 0  # number of open fields in their instruction part
-        for el in p.iter(*n.text_tags):
-            tag = el.tag
-            if tag == n.t or tag == n.mt:
-                if not hidden and el.text:
-                    parts.append(el.text)
-            elif tag == n.fldChar:
-                kind = el.get(n.fldCharType)
-                if kind == "begin":
-                    fields.append(True)
-                    hidden += 1
-                elif kind == "separate":
-                    if fields and fields[-1]:
-                        fields[-1] = False
-                        hidden -= 1
-                elif kind == "end" and fields:
-                    if fields.pop():
-                        hidden -= 1
-            elif hidden:
-                continue
-            elif tag == n.tab or tag == n.ptab:
-                if el.getparent().tag == n.r:  # not a tab stop of the paragraph's properties
-                    parts.append("\t")
-            elif tag == n.br or tag == n.cr:
-                parts.append("\n")
-            elif tag == n.nbhyphen:
-                parts.append("-")
-            elif tag == n.sym:
-                code = el.get(n.char) or ""
-                try:
-                    value = int(code, 16)
-                except ValueError:
-                    continue
-                if 0 < value < 0xE000 or 0xF900 <= value < 0x110000:  # symbol fonts' private area skipped
-                    parts.append(chr(value))
-        return "".join(parts)
-
     # -- tables
 
     def _table(self, tbl: etree._Element, depth: int) -> None:
         if depth > self.limits.max_nesting:
             raise LimitExceeded("表格嵌套过深，无法读取", f"tables nested deeper than {self.limits.max_nesting}")
         n = self.n
+        skipped = self.skipped
         index = self.tables
         self.tables += 1
-        number = index + 1
+        prefix = f"table {index + 1} row "
         r = 0
-        for tr in self._children(tbl, n.tr):
-            trpr = tr.find(n.trPr)
-            if trpr is not None and (trpr.find(n.delete) is not None or trpr.find(n.moveFrom) is not None):
+        for tr in self._items(tbl, n.tr, 0):
+            if tr in skipped:
                 continue  # a deleted row
             r += 1
+            row_at = f"{prefix}{r}"
             cells: list[Cell] = []
             inner: list[etree._Element] = []
             chars = 0
-            for tc in self._children(tr, n.tc):
-                tcpr = tc.find(n.tcPr)
-                if tcpr is not None:
-                    if tcpr.find(n.cellDel) is not None:
-                        continue
-                    hmerge = tcpr.find(n.hMerge)
-                    if hmerge is not None and hmerge.get(n.val) != "restart":
-                        continue  # covered by the cell on its left
+            for tc in self._items(tr, n.tc, 0):
+                if tc in skipped:
+                    continue
                 lines: list[str] = []
                 self._cell(tc, lines, inner, depth)
                 text = "\n".join(lines)
                 chars += len(text)
-                cells.append(Cell(text, f"table {number} row {r} cell {len(cells) + 1}"))
-            self._emit(Row(cells, f"table {number} row {r}", index, True), chars)
+                cells.append(Cell(text, f"{row_at} cell {len(cells) + 1}"))
+            self._emit(Row(cells, row_at, index, True), chars)
             for t in inner:
                 self._table(t, depth + 1)
 
@@ -423,27 +445,34 @@ class _Walker:
         for child in container:
             tag = child.tag
             if tag == n.p:
-                for line in self._text(child).split("\n"):
-                    line = line.strip(_BLANKS)
-                    if line:
-                        lines.append(line)
-                for box in self.boxes.pop(child, ()):
-                    self._cell(box, lines, inner, depth + 1)
+                text = self.texts.get(child)
+                if text:
+                    if "\n" in text:
+                        lines.extend(s for s in (line.strip(_BLANKS) for line in text.split("\n")) if s)
+                    else:
+                        text = text.strip(_BLANKS)
+                        if text:
+                            lines.append(text)
+                if child in self.boxes:
+                    for box in self.boxes.pop(child):
+                        self._cell(box, lines, inner, depth + 1)
             elif tag == n.tbl:
                 inner.append(child)
-            elif isinstance(tag, str) and tag not in n.props and len(child):
+            elif tag not in n.props and isinstance(tag, str) and len(child):
                 self._cell(child, lines, inner, depth + 1)
 
-    def _children(self, parent: etree._Element, want: str, depth: int = 0) -> Iterator[etree._Element]:
+    def _items(self, parent: etree._Element, want: str, depth: int) -> list[etree._Element]:
         """``want`` children of ``parent``, also those wrapped in sdt / customXml elements."""
         n = self.n
+        found = []
         for child in parent:
             tag = child.tag
             if tag == want:
-                yield child
-            elif isinstance(tag, str) and tag not in n.props and tag not in (n.tbl, n.tr, n.tc, n.p) and len(child):
+                found.append(child)
+            elif tag not in n.props and isinstance(tag, str) and tag not in n.blocks and len(child):
                 if depth < self.limits.max_nesting:
-                    yield from self._children(child, want, depth + 1)
+                    found.extend(self._items(child, want, depth + 1))
+        return found
 
 
 def _next(counter: list[int], prefix: str) -> str:

@@ -258,6 +258,8 @@ def _drop_profile(path: Path) -> None:
 @atexit.register
 def _cleanup_profiles() -> None:
     pid = os.getpid()
-    for (owner, _), path in list(_profiles.items()):
-        if owner == pid:
-            shutil.rmtree(path, ignore_errors=True)
+    with _profiles_lock:
+        for key, path in list(_profiles.items()):
+            if key[0] == pid:
+                del _profiles[key]
+                shutil.rmtree(path, ignore_errors=True)

@@ -52,7 +52,8 @@ MENTIONS = (
 
 # "did not receive any application": the table must say 0
 _NONE_RECEIVED = re.compile(r"(?:未|没有)(?:收到|受理|接到|发生)[^。；;，,\d]{0,20}?(?:政府信息公开|信息公开|依申请公开)?申请(?!人)")
-_NONE_CASES = re.compile(r"(?:未|没有)(?:发生|收到|出现|产生)[^。；;\d]{0,25}?(行政复议|行政诉讼)(?:[、和及与或]?(行政复议|行政诉讼))?")
+# (run on folded text, where 、 has become ",")
+_NONE_CASES = re.compile(r"(?:未|没有)(?:发生|收到|出现|产生)[^。；;\d]{0,25}?(行政复议|行政诉讼)(?:[,和及与或]?(行政复议|行政诉讼))?")
 
 
 def _sum(report, refs):
@@ -97,7 +98,7 @@ def narrative_vs_table(report, ctx):
             if v:
                 yield narrative_vs_table.finding(
                     f"{_where(section)}写“{section.text[m.start():m.end()]}”，但表三“一、本年新收”总计为 {v}",
-                    cells=[f"{_APPS}.new_received.total"], expected=0, actual=v, at=section.at_offset(m.start()),
+                    cells=[f"{_APPS}.new_received.total"], expected=v, actual=0, at=section.at_offset(m.start()),
                 )
         for m in _NONE_CASES.finditer(text):
             kinds = {g for g in m.groups() if g}
@@ -107,7 +108,7 @@ def narrative_vs_table(report, ctx):
                 if v:
                     yield narrative_vs_table.finding(
                         f"{_where(section)}写“{section.text[m.start():m.end()]}”，但表四中{kind}总计为 {v}",
-                        cells=list(refs), expected=0, actual=v, at=section.at_offset(m.start()),
+                        cells=list(refs), expected=v, actual=0, at=section.at_offset(m.start()),
                     )
 
 

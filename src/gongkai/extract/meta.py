@@ -34,7 +34,9 @@ def find_title(paragraphs: list[tuple[str, str]]) -> tuple[str | None, str | Non
         if len(t) > 80:
             continue
         if ("报告" in t or "总结" in t) and ("公开" in t):
-            if i > 0 and not _YEAR.search(head[i - 1][0]) and _looks_like_agency(head[i - 1][0]):
+            # a title printed over two lines: 繁峙县集义庄乡人民政府 / 2023年度…报告,
+            # or 平潭综合实验区2019年 / 政府信息公开工作年度报告
+            if i > 0 and _looks_like_agency(head[i - 1][0]) and (agency_from(t) is None or not _YEAR.search(t)):
                 return head[i - 1][0].strip() + t, head[i - 1][1]
             return t, at
     return None, None

@@ -55,6 +55,7 @@ def scan(units: list[Unit]) -> TableScan:
     block_has_label: set[int] = {u.block for u in units if u.entries and u.kind == "cell"}
     ctx: str | None = None
     review_headers = False
+    review_runs: list[list[Unit]] = []
     n = len(units)
     i = 0
     while i < n:
@@ -90,7 +91,6 @@ def scan(units: list[Unit]) -> TableScan:
         if (
             ctx == "review_litigation"
             and review_headers
-            and res.review_values is None
             and u.value
             and u.block not in block_has_label
             and not (u.kind != "cell" and u.blank)
@@ -100,12 +100,24 @@ def scan(units: list[Unit]) -> TableScan:
             while j < n and units[j].value and not units[j].heading and units[j].block not in block_has_label:
                 values.append(units[j])
                 j += 1
-            res.review_values = values
-            res.review_inline = any(v.kind != "cell" for v in values)
+            review_runs.append(values)
             i = j
             continue
         i += 1
+    if review_runs:
+        # narrative such as 行政复议1件 may come before the table's own row of 15 numbers
+        best = max(review_runs, key=_review_score)  # max keeps the first of equals
+        res.review_values = best
+        res.review_inline = any(v.kind != "cell" for v in best)
     return res
+
+
+def _review_score(values: list[Unit]) -> int:
+    if all(v.kind == "cell" for v in values):
+        return 3 if len(values) >= 15 else 1
+    digits = sum(ch.isdigit() for v in values for ch in v.text)
+    tokens = sum(len(v.text.split()) for v in values)
+    return 2 if tokens == 15 or digits >= 15 else 0
 
 
 def _fuzzy(u: Unit, ctx: str, res: TableScan):
@@ -193,6 +205,9 @@ def _inline_values(values: list[Unit], parts: int, constraint) -> list[tuple[str
     """Numbers from run-together text: split at spaces, or by the table's own identities."""
     text = " ".join(v.text for v in values)
     at = values[0].at if values else None
+    printed = text.replace("，", " ").replace("、", " ").split()
+    if len(printed) == parts and all(is_value_text(t) for t in printed):
+        return [(t, at) for t in printed]  # cells joined by spaces: keep each as printed
     cleaned = _UNIT_WORDS.sub(" ", fold(text)).replace(",", " ")
     tokens = cleaned.split()
     if len(tokens) == parts and all(is_value_text(t) for t in tokens):

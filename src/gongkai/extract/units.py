@@ -39,8 +39,8 @@ class Unit:
     @property
     def labelish(self) -> bool:
         """Text that could be a misprinted label: a few CJK characters, not a sentence."""
-        return (not self.value and not self.entries and 2 <= len(self.key) <= 60
-                and len(_CJK.findall(self.text)) >= 2 and "。" not in self.text)
+        return (not self.value and not self.entries and 4 <= len(self.key) <= 60
+                and len(_CJK.findall(self.text)) >= 4 and "。" not in self.text)
 
 
 @lru_cache(maxsize=16384)
@@ -80,7 +80,7 @@ def _value_like_segment(seg: str) -> bool:
     s = seg.strip(_SEPARATORS)
     if not s:
         return True
-    return bool(re.fullmatch(r"[\d\s.,/\-—–万元件条个项%（）()单位:：]*", fold(s)))
+    return bool(re.fullmatch(r"[\d\s.,/\\\-—–万元件条个项%（）()单位:：无空]*", fold(s)))
 
 
 def _split_inline(text: str, at: str) -> list[tuple[str, str, bool]] | None:

@@ -2,45 +2,69 @@
 
 Steps:
 
-1. Charset: the ``<meta charset>`` / ``http-equiv`` label (or an XML declaration) in the first
-   bytes is tried first, but bytes that do not fit their label are decoded as what they are
-   (UTF-8 or GB18030; GB2312/GBK labels are read as GB18030, their superset).
-2. Parse with lxml's HTML parser (no network, comments and processing instructions removed,
-   libxml2's own depth and size limits on).
-3. Find the report inside the page. Scripts, styles, forms, buttons, frames and the like never
-   count. Navigation, page headers, footers, breadcrumbs and sidebars (HTML5 tags, or class/id
-   names such as ``nav``, ``footer``, ``breadcrumb``) are left out, and link text does not weigh.
-   From ``<body>`` we walk down to the child holding (nearly) all the remaining text, as long as
-   it also holds every table that looks like a table of the report (cells such as 信息内容,
-   申请, 行政复议), and the text it would leave behind does not look like part of a report.
-4. Emit blocks in document order: running text as :class:`Paragraph` (block elements and
-   ``<br>`` end a paragraph), each ``<tr>`` of a data table as a :class:`Row`. Spans are resolved
-   like a Word table: a ``colspan`` cell is one cell, and a grid position covered by a
-   ``rowspan`` from above becomes one empty cell in the later row. Tables used for page layout
-   (a cell holding another table or long running text) are read as running text; tables inside
-   a data table's cells follow the row that holds them, as tables of their own.
+1. Charset: valid UTF-8 is UTF-8 whatever the page says; otherwise the ``<meta charset>`` /
+   ``http-equiv`` label (or an XML declaration) in the first bytes, then GB18030 (the superset
+   of the GB2312 and GBK that old pages are labelled with). A UTF-8 page with a few broken
+   characters stays UTF-8. See :func:`_decode`.
+2. Parse with lxml's HTML parser: no network, comments and processing instructions removed,
+   libxml2's own limits on (depth 256, no huge text nodes; a page nested deeper because of
+   unclosed <font>/<span> tags is parsed again without them). Scripts, styles, frames, form
+   controls and the like are stripped at once, and inline formatting tags are unwrapped.
+3. Find the report inside the page (:meth:`_Tree.choose_content`). Page furniture — ``nav``,
+   ``header``, ``footer``, ``aside`` elements and elements named like ``nav``, ``menu``,
+   ``footer``, ``breadcrumb`` — and link text do not weigh. From ``<body>`` we walk down to the
+   child holding (nearly) all the remaining text, as long as it also holds every table that
+   looks like one of the report's (short cells such as 信息内容, 申请, 行政复议) and the text it
+   would leave behind does not look like part of a report. Names are only a hint: if they would
+   hide a table of the report or most of the text, they are ignored for that page.
+4. Emit blocks in document order (:class:`_Emitter`): running text as :class:`Paragraph`
+   (block elements and ``<br>`` end a paragraph), each ``<tr>`` of a data table as a
+   :class:`Row`. Spans are resolved like a Word table: a ``colspan`` cell is one cell, and a grid
+   position covered by a ``rowspan`` from above becomes one empty cell in the later row. Tables
+   used for page layout (a cell holding long running text, a single cell, or a frame whose
+   cells hold tables larger than itself) are read as running text; tables inside a data
+   table's cells follow the row that holds them, as tables of their own.
 
-Every walk over the tree is iterative; tables may nest ``limits.max_nesting`` deep.
+Facts found outside the report go to ``doc.meta``: ``title`` (the page's <title>), and, when the
+page says them, ``标题``, ``发布时间``, ``原文链接``, ``来源`` (the keys a crawler's text header
+uses) and ``附件`` (links to PDF/Word/... files inside the content, one per line).
+
+For speed the tree is flattened once into lists in document order (element ``i``'s subtree is
+``i .. end[i]-1``), so sums over a subtree are differences of prefix sums and no walk recurses.
+Tables may nest ``limits.max_nesting`` deep.
+
+``at`` strings: ``paragraph N (line L)`` (L: the source line where the paragraph's text starts;
+CMS pages often hold the whole report on one line), ``table T row R`` and
+``table T row R cell C`` (1-based; T counts data tables, R the table's own ``<tr>``s, C the
+cells as emitted, covered positions included).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from itertools import accumulate
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from ..document import Cell, Document, Paragraph, Row, Source
 from ..errors import LimitExceeded, ReadError
 from ..limits import Limits
 from .encoding import decode_text
 
-# Elements whose content is never part of a report.
-_DROP = frozenset({
+# Elements whose content is never part of a report (stripped right after parsing).
+_STRIP = (
     "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
     "applet", "select", "option", "optgroup", "datalist", "button", "input", "textarea", "svg",
     "math", "canvas", "audio", "video", "map", "head", "title", "meta", "link", "base",
-})
+)
+# Inline formatting without meaning for the text (Word's <span>s and <o:p>s above all).
+_INLINE = (
+    "span", "font", "b", "strong", "i", "em", "u", "o:p", "small", "big", "sup", "sub", "s", "strike",
+    "ins", "del", "abbr", "acronym", "label", "nobr", "tt", "code", "var", "cite", "dfn", "kbd",
+    "samp", "q", "mark", "bdi", "bdo", "wbr", "time", "data", "blink", "marquee",
+    "st1:chsdate", "st1:chmetcnv", "st1:personname", "st1:place", "st1:placename", "st1:placetype",
+)
 # Page furniture: left out unless it is where the report is.
 _FURNITURE_TAGS = frozenset({"nav", "header", "footer", "aside", "menu"})
 _FURNITURE_NAMES = frozenset({
@@ -48,7 +72,17 @@ _FURNITURE_NAMES = frozenset({
     "foot", "header", "breadcrumb", "breadcrumbs", "crumb", "crumbs", "copyright", "sidebar",
     "share", "topbar", "location", "weizhi", "dqwz", "bdsharebuttonbox",
 })
+_FURNITURE_HINT = re.compile(r"nav|menu|foot|head|crumb|copyright|sidebar|share|topbar|location|weizhi|dqwz",
+                             re.IGNORECASE)
 _NAME_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
+_NAMED = frozenset({"div", "ul", "ol", "dl", "section", "table", "center", "article"})
+_NAMED_OR_FURNITURE = _NAMED | _FURNITURE_TAGS
+# Elements that may hold a whole report (inline wrappers such as <font> are stripped before).
+_CONTAINERS = frozenset({
+    "div", "section", "article", "main", "td", "th", "table", "tbody", "thead", "tfoot", "tr", "center",
+    "form", "blockquote", "dl", "dd", "ul", "ol", "fieldset", "details", "figure",
+})
+_ARTICLE_CHARS = 200  # a child with less text than this is not taken for the report on a weak majority
 # Elements that end a paragraph (and start a new line inside a cell).
 _BLOCK = frozenset({
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
@@ -57,7 +91,10 @@ _BLOCK = frozenset({
     "thead", "tbody", "tfoot", "form", "fieldset", "legend", "details", "summary", "body", "html",
     "menu", "dir", "listing", "xmp", "plaintext", "noframes", "dialog", "hgroup", "search",
 })
-_LISTISH = frozenset({"ul", "ol", "dl", "div", "table", "section", "aside", "menu", "tbody", "p"})
+# Containers that are left out when they are mostly links (lists of links, link tables).
+_LISTISH = frozenset({"ul", "ol", "dl", "div", "table", "tbody", "tr", "td", "section", "p"})
+_BREAKS = _BLOCK | {"br", "table"}
+_NOT_FIRST = frozenset({"br", "table"})
 _TABLE_SECTIONS = frozenset({"thead", "tbody", "tfoot"})
 _CELLS = frozenset({"td", "th"})
 
@@ -74,50 +111,68 @@ _CHARSET_RE = re.compile(
     re.IGNORECASE,
 )
 _SINGLE_BYTE_LABELS = re.compile(r"^(iso[-_]?8859|latin|windows-125|cp125|us-ascii$|ascii$)", re.IGNORECASE)
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+_GB_LABELS = frozenset({"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "euc-cn", "gb18030", "x-gb18030", "csgb2312"})
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
 _DIGITS = re.compile(r"\d+")
 _DATE_RE = re.compile(
-    r"(?:发布|成文|公开|印发|更新)?(?:时间|日期)\s*[:：]\s*(\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"
+    r"(?:发布|成文|公开|印发|更新)?(?:时间|日期)\s*[:：]\s*"
+    r"(\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"
 )
+_FRAME_RE = re.compile(rb"<i?frame[\s>]", re.IGNORECASE)
+_ATTACHMENT_RE = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|zip|rar)(?:$|[?#])", re.IGNORECASE)
+_SENTENCE_ENDS = ("。", "；", "，", "：", "！", ".", ";", ":", ",")
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|--|——|\s-\s)\s*")
+_INLINE_TAGS = re.compile(
+    rb"</?(?:font|span|b|i|u|s|strong|em|small|big|sup|sub|a|o:p|st1:[a-z]+|ins|del|strike|abbr|label)\b[^>]*>",
+    re.IGNORECASE,
+)
 
 _MAX_COLSPAN = 1000
 _MAX_ROWSPAN = 65534
 _MAX_GRID_COLS = 4096
-_LAYOUT_CELL_CHARS = 400
+_LAYOUT_CELL_CHARS = 400  # no cell of a report's table holds this much running text
 
 
 def read(data: bytes, source: Source, limits: Limits) -> Document:
     if not data.strip():
         raise ReadError("网页文件是空的，没有任何内容", "the page is empty", reason="empty")
-    payload, text, encoding = _decode(data)
-    _refuse_binary(text)
-    del text
+    root, encoding = _load(data)
     source.encoding = encoding
-    root = _parse(payload)
     doc = Document(source=source)
     _read_meta(root, doc)
     body = root.find("body")
     if body is None:
         body = root
-    page = _Page(body, limits)
-    content = page.choose_content()
-    emitter = _Emitter(doc, page, limits)
-    title_el = page.title_element(content, doc.meta)
-    if title_el is not None:
-        emitter.add_title(title_el)
+    tree = _Tree(body, limits)
+    content = tree.choose_content()
+    emitter = _Emitter(doc, tree, limits)
+    title = tree.title_element(content, doc.meta)
+    if title is not None:
+        emitter.add_title(title)
     emitter.walk(content)
     emitter.brk()
     if "发布时间" not in doc.meta:
-        m = _DATE_RE.search(body.text_content()[:200_000])
+        m = _DATE_RE.search(_text_of(body)[:200_000])
         if m:
-            doc.meta["发布时间"] = re.sub(r"\s+", " ", m.group(1)).strip()
+            doc.meta["发布时间"] = " ".join(m.group(1).split())
+    attachments = tree.attachments(content)
+    if attachments:
+        doc.meta["附件"] = "\n".join(attachments)
     if not doc.blocks:
-        if content.find(".//img") is not None:
+        if tree.n and "img" in tree.tags[content:tree.end[content]]:
             raise ReadError(
                 "网页正文只有图片，没有文字（报告可能是扫描图片），无法读取数据",
                 "the page's content holds only images, no text",
                 reason="scanned",
+            )
+        if _FRAME_RE.search(data[:200_000]):
+            raise ReadError(
+                "网页中没有可读的文字内容：正文在内嵌框架（iframe/frame）里，请打开框架所指的网页",
+                "the page holds no text; its content is in a frame",
+                reason="empty",
             )
         raise ReadError("网页中没有可读的文字内容", "the page holds no readable text", reason="empty")
     return doc
@@ -134,85 +189,88 @@ def _declared_charset(data: bytes) -> str | None:
     return label or None
 
 
-def _decode(data: bytes) -> tuple[bytes, str, str]:
-    """(UTF-8 bytes for the parser, the decoded text, the encoding it was in)."""
+def _load(data: bytes) -> tuple[etree._Element, str]:
+    """Parse the page: (root element, the encoding it was in)."""
+    if _maybe_utf8(data):
+        # Most pages are UTF-8: hand the bytes to the parser as they are, and decode them
+        # ourselves only if the parser met bytes that are not UTF-8.
+        _refuse_binary(data)
+        root, bad_bytes = _parse(data)
+        if not bad_bytes:
+            return root, "utf-8"
+    payload, encoding = _decode(data)
+    _refuse_binary(payload)
+    root, _ = _parse(payload)
+    return root, encoding
+
+
+def _maybe_utf8(data: bytes) -> bool:
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        return False
     declared = _declared_charset(data)
-    if declared and _SINGLE_BYTE_LABELS.match(declared) and max(data) >= 0x80:
-        declared = None  # a Western label on a page with Chinese bytes is wrong: let the bytes speak
+    if declared and declared not in ("utf-8", "utf8"):
+        return False
+    mid = len(data) // 2
+    sample = data[mid:mid + 4096].lstrip(_CONTINUATION_BYTES)
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.reason == "unexpected end of data"  # a character cut at the sample's end
+    return True
+
+
+def _decode(data: bytes) -> tuple[bytes, str]:
+    """(the page as UTF-8 bytes for the parser, the encoding it was in)."""
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        text, encoding = decode_text(data, declared)
+        text, encoding = decode_text(data, _declared_charset(data))
     else:
-        text, encoding = _decode_unmarked(data, declared)
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            text, encoding = _decode_unmarked(data, _declared_charset(data))
+        else:
+            if b"\x00" not in data:
+                return data, "utf-8"  # the bytes are already what the parser is told they are
+            text, encoding = data.decode("utf-8"), "utf-8"
     text = text.lstrip("\ufeff")
     if "\x00" in text:
         text = text.replace("\x00", "")
-    if encoding in ("utf-8", "utf8") and not data.startswith(b"\xef\xbb\xbf") and b"\x00" not in data \
-            and "\ufffd" not in text:
-        return data, text, "utf-8"  # the bytes are already what the parser is told they are
-    # Labels inside the page must not override what we decoded: the parser gets UTF-8 and is told so.
-    return text.encode("utf-8", "surrogatepass"), text, encoding
+    # A label inside the page must not override what we decoded: the parser gets UTF-8 and is told so.
+    return text.encode("utf-8", "replace"), encoding
 
 
 def _decode_unmarked(data: bytes, declared: str | None) -> tuple[str, str]:
-    candidates: list[str] = []
-    if declared:
-        label = _canonical(declared)
-        if label not in ("utf-8", "utf8", "gb18030"):
-            candidates.append(label)
-    candidates += ["utf-8", "gb18030"]
-    if declared and _canonical(declared) == "gb18030":
-        candidates = ["gb18030", "utf-8"]
-    utf8_errors: int | None = None
-    for enc in candidates:
-        if enc == "gb18030" and utf8_errors is None and "utf-8" not in candidates[: candidates.index(enc)]:
-            pass
-        try:
-            return data.decode(enc), enc
-        except LookupError:
-            continue
-        except UnicodeDecodeError:
-            if enc == "utf-8":
-                # A UTF-8 page with a few broken characters (a CMS cutting a string in the middle of
-                # a character) is still UTF-8: GB18030 would decode its Chinese as nonsense.
-                text = data.decode("utf-8", "replace")
-                utf8_errors = text.count("\ufffd")
-                if utf8_errors <= max(8, _non_ascii(data) // 1000):
-                    return text, "utf-8"
-            continue
-    # Nothing fits exactly: take the Chinese encoding with few errors, else let decode_text guess.
-    best: tuple[int, str, str] | None = None
-    for enc in ("utf-8", "gb18030"):
-        text = data.decode(enc, "replace")
-        errors = text.count("\ufffd")
-        if best is None or errors < best[0]:
-            best = (errors, text, enc)
-    assert best is not None
-    if best[0] <= max(8, _non_ascii(data) // 100):
-        return best[1], best[2]
+    """Bytes without a BOM that are not valid UTF-8."""
+    non_ascii = len(data) - len(data.translate(None, _HIGH_BYTES))
+    # A UTF-8 page with a few broken characters (a CMS cutting a string in the middle of a
+    # character) is still UTF-8: GB18030 would decode its Chinese as nonsense without an error.
+    text = data.decode("utf-8", "replace")
+    if text.count("\ufffd") <= max(8, non_ascii // 1000):
+        return text, "utf-8"
+    label = declared.strip("\"' ").lower() if declared else None
+    if label in _GB_LABELS or (label and _SINGLE_BYTE_LABELS.match(label)):
+        label = None  # GB labels are read as GB18030; a Western label on Chinese bytes is wrong
+    for enc in (label, "gb18030"):
+        if enc and enc not in ("utf-8", "utf8"):
+            try:
+                return data.decode(enc), enc
+            except (UnicodeDecodeError, LookupError):
+                continue
+    # Nothing fits exactly: GB18030 if only a few bytes are wrong, else let decode_text guess.
+    text = data.decode("gb18030", "replace")
+    if text.count("\ufffd") <= max(8, non_ascii // 100):
+        return text, "gb18030"
     return decode_text(data, declared)
 
 
-def _canonical(label: str) -> str:
-    n = label.strip().strip("\"'").lower()
-    if n in {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "euc-cn", "hz-gb-2312", "gb18030", "x-gb18030"}:
-        return "gb18030"
-    if n in {"utf8", "utf-8", "unicode-1-1-utf-8"}:
-        return "utf-8"
-    return n
-
-
-def _non_ascii(data: bytes) -> int:
-    return len(data) - len(data.decode("latin-1").encode("ascii", "ignore"))
-
-
-def _refuse_binary(text: str) -> None:
-    samples = [text[:65536]]
-    if len(text) > 200_000:
-        mid = len(text) // 2
-        samples.append(text[mid:mid + 65536])
+def _refuse_binary(payload: bytes) -> None:
+    samples = [payload[:16384]]
+    if len(payload) > 65536:
+        mid = len(payload) // 2
+        samples.append(payload[mid:mid + 16384])
     for sample in samples:
-        bad = len(_BAD_CHARS.findall(sample))
-        if bad > 16 and bad > len(sample) // 100:
+        bad = len(sample.translate(None, _NOT_CONTROL)) + sample.count("\ufffd".encode())
+        if bad > 16 and bad * 100 > len(sample):
             raise ReadError(
                 "文件不是网页，或网页已损坏（含有大量无法识别的二进制内容）",
                 "binary data, not an HTML page",
@@ -223,29 +281,30 @@ def _refuse_binary(text: str) -> None:
 # ----------------------------------------------------------------------------- parsing
 
 
-_INLINE_TAGS = re.compile(
-    rb"</?(?:font|span|b|i|u|s|strong|em|small|big|sup|sub|a|o:p|st1:[a-z]+|ins|del|strike|abbr|label)\b[^>]*>",
-    re.IGNORECASE,
-)
+_ENCODING_ERRORS = frozenset({etree.ErrorTypes.ERR_INVALID_ENCODING, etree.ErrorTypes.ERR_INVALID_CHAR})
 
 
-def _parse(payload: bytes) -> etree._Element:
+def _parse(payload: bytes) -> tuple[etree._Element, bool]:
+    """(root, whether the parser met bytes that are not UTF-8)."""
     for attempt in (0, 1):
-        parser = lxml_html.HTMLParser(
+        parser = etree.HTMLParser(
             encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True, huge_tree=False,
             collect_ids=False, default_doctype=False,
         )
         try:
             root = etree.fromstring(payload, parser)
         except etree.XMLSyntaxError as exc:
-            raise ReadError("网页中没有可读的内容", f"the page holds nothing to parse: {exc}", reason="empty") from exc
-        too_deep = any(
-            e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT or "Excessive depth" in e.message for e in parser.error_log
-        )
+            raise ReadError("网页中没有可读的内容", f"nothing to parse: {exc}", reason="empty") from exc
         if root is None:
-            raise ReadError("网页中没有可读的内容", "the page holds nothing to parse", reason="empty")
+            raise ReadError("网页中没有可读的内容", "nothing to parse", reason="empty")
+        too_deep = bad_bytes = False
+        for e in parser.error_log:
+            if e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT or "Excessive depth" in e.message:
+                too_deep = True
+            elif e.type in _ENCODING_ERRORS or "UTF-8" in e.message:
+                bad_bytes = True
         if not too_deep:
-            return root
+            return root, bad_bytes
         if attempt == 0:
             # Unclosed inline tags (<font>, <span>) nest without end in old pages; they carry no
             # structure, so read the page once more without them.
@@ -254,27 +313,29 @@ def _parse(payload: bytes) -> etree._Element:
 
 
 def _read_meta(root: etree._Element, doc: Document) -> None:
-    title = root.find(".//title")
+    title = root.find("head/title")
+    if title is None:
+        title = root.find(".//title")
     if title is not None:
-        text = _clean(title.text_content())
+        text = _clean(_text_of(title))
         if text:
             doc.meta["title"] = text
-    for meta in root.iter("meta"):
+    head = root.find("head")
+    for meta in (head if head is not None else root).iter("meta"):
         name = (meta.get("name") or meta.get("property") or "").strip().lower()
         content = _clean(meta.get("content") or "")
         if not name or not content:
             continue
-        if name in ("articletitle", "og:title") and "标题" not in doc.meta:
-            doc.meta["标题"] = content
-        elif name in ("pubdate", "publishdate", "firstpublishedtime", "article:published_time") \
-                and "发布时间" not in doc.meta:
-            doc.meta["发布时间"] = content
-        elif name in ("url", "og:url") and "原文链接" not in doc.meta:
-            doc.meta["原文链接"] = content
-        elif name == "contentsource" and "来源" not in doc.meta:
-            doc.meta["来源"] = content
+        if name in ("articletitle", "og:title"):
+            doc.meta.setdefault("标题", content)
+        elif name in ("pubdate", "publishdate", "firstpublishedtime", "article:published_time"):
+            doc.meta.setdefault("发布时间", content)
+        elif name in ("url", "og:url"):
+            doc.meta.setdefault("原文链接", content)
+        elif name == "contentsource":
+            doc.meta.setdefault("来源", content)
     if "原文链接" not in doc.meta:
-        for link in root.iter("link"):
+        for link in (head if head is not None else root).iter("link"):
             if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
                 doc.meta["原文链接"] = link.get("href").strip()
                 break
@@ -290,288 +351,371 @@ def _clean(s: str) -> str:
     return " ".join(s.split())
 
 
-def _span(value: str | None, default: int, cap: int) -> int:
+def _text_of(el: etree._Element) -> str:
+    """All the text inside an element, in order (much faster than itertext)."""
+    return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
+
+
+def _blank(s: str | None) -> bool:
+    return not s or s.isspace()
+
+
+def _span(value: str | None, cap: int) -> int:
+    """A colspan/rowspan attribute: 1 when missing or unreadable, 0 when 0."""
     if not value:
-        return default
+        return 1
     m = _DIGITS.search(value)
     if not m:
-        return default
-    n = int(m.group()[:6])
-    return min(n, cap) if n >= 1 else 0
+        return 1
+    return min(int(m.group()[:6]), cap)
 
 
-def _own_rows(table: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:
-    """The table's own rows (not those of tables inside it) and its other children."""
-    rows: list[etree._Element] = []
-    others: list[etree._Element] = []
-    for child in table:
-        tag = child.tag
-        if tag == "tr":
-            rows.append(child)
-        elif tag in _TABLE_SECTIONS:
-            for sub in child:
-                if sub.tag == "tr":
-                    rows.append(sub)
-                elif isinstance(sub.tag, str):
-                    others.append(sub)
-        elif isinstance(tag, str) and tag not in ("colgroup", "col"):
-            others.append(child)
-    return rows, others
+_NAME_CACHE: dict[str, bool] = {}
 
 
-def _own_cells(tr: etree._Element) -> list[etree._Element]:
-    return [c for c in tr if c.tag in _CELLS]
+def _furniture_name(cls: str | None, ident: str | None) -> bool:
+    names = f"{cls} {ident}" if cls and ident else (cls or ident or "")
+    known = _NAME_CACHE.get(names)
+    if known is not None:
+        return known
+    found = bool(_FURNITURE_HINT.search(names)) and \
+        any(tok.lower() in _FURNITURE_NAMES for tok in _NAME_SPLIT.split(names) if tok)
+    if len(_NAME_CACHE) > 20_000:  # pages of one CMS share their class names; keep the cache bounded
+        _NAME_CACHE.clear()
+    _NAME_CACHE[names] = found
+    return found
 
 
-class _Page:
-    """Per-element sums over the page, and the choice of the report's container."""
+def _prefix(values: list[int]) -> list[int]:
+    return list(accumulate(values, initial=0))
 
-    DROP, FURNITURE, LINKS = 1, 2, 4
+
+class _Tree:
+    """The body flattened in document order, with sums over subtrees and the content choice."""
 
     def __init__(self, body: etree._Element, limits: Limits) -> None:
-        self.body = body
+        etree.strip_elements(body, *_STRIP, with_tail=False)
+        etree.strip_tags(body, *_INLINE)  # their text joins the parent's: fewer elements to visit
         els = list(body.iter(etree.Element))
-        self.els = els
         n = len(els)
-        index = {el: i for i, el in enumerate(els)}
-        self.index = index
-        parent = [-1] * n
-        tdepth = [0] * n
-        max_nesting = limits.max_nesting
-        tags = [el.tag for el in els]
-        self.tags = tags
-        for i in range(1, n):
-            p = index.get(els[i].getparent(), -1)
-            parent[i] = p
-            d = tdepth[p] if p >= 0 else 0
-            if tags[i] == "table":
-                d += 1
-                if d > max_nesting:
-                    raise LimitExceeded(
-                        f"网页中的表格嵌套过深（超过 {max_nesting} 层），无法读取",
-                        f"tables nested more than {max_nesting} deep",
-                    )
-            tdepth[i] = d
-        self.parent = parent
-        total = [0] * n  # characters of text in the subtree (dropped parts left out)
-        mass = [0] * n  # characters not in links, furniture left out
-        mass_all = [0] * n  # the same with furniture counted
-        links = [0] * n  # characters inside <a>
-        anchors = [0] * n
-        tables = [0] * n
-        report = [0] * n  # tables that look like the report's, furniture left out
-        report_all = [0] * n
-        flags = [0] * n
-        for i in range(n - 1, -1, -1):
-            el = els[i]
-            tag = tags[i]
-            t = el.text
-            own = len(t.strip()) if t else 0
-            total[i] += own
-            if tag == "a":
-                links[i] = total[i]
-                anchors[i] += 1
-                mass[i] = mass_all[i] = 0
-            else:
-                mass[i] += own
-                mass_all[i] += own
-            if tag == "table":
-                tables[i] += 1
-                if _is_report_table(el):
-                    report[i] += 1
-                    report_all[i] += 1
-            if tag in _DROP or (tag == "form" and total[i] <= 200 and not tables[i]):
-                flag = self.DROP
-            elif tag in _FURNITURE_TAGS or _furniture_name(el):
-                flag = self.FURNITURE
-            elif tag in _LISTISH and anchors[i] >= 3 and links[i] * 10 >= total[i] * 7 and not report_all[i]:
-                flag = self.LINKS
-            else:
-                flag = 0
-            flags[i] = flag
+        self.els, self.n = els, n
+        index = {e: i for i, e in enumerate(els)}
+        parent = [index.get(e.getparent(), -1) for e in els]
+        tags = [e.tag for e in els]
+        texts = [e.text for e in els]
+        tails = [e.tail for e in els]
+        if n:
+            parent[0] = -1
+            tails[0] = None
+        end = list(range(1, n + 1))
+        for i in range(n - 1, 0, -1):
             p = parent[i]
-            if p < 0:
+            if end[i] > end[p]:
+                end[p] = end[i]
+        self.parent, self.tags, self.texts, self.tails, self.end = parent, tags, texts, tails, end
+
+        tables = [i for i, t in enumerate(tags) if t == "table"]
+        open_ends: list[int] = []
+        for t in tables:
+            while open_ends and open_ends[-1] <= t:
+                open_ends.pop()
+            open_ends.append(end[t])
+            if len(open_ends) > limits.max_nesting:
+                raise LimitExceeded(
+                    f"网页中的表格嵌套过深（超过 {limits.max_nesting} 层），无法读取",
+                    f"tables nested more than {limits.max_nesting} deep",
+                )
+
+        # characters of text directly in each element (its text and its children's tails), so
+        # that the subtree of i sums to p[end[i]] - p[i] for a prefix sum p
+        own = [len(a.strip()) if a else 0 for a in texts]
+        for i, b in enumerate(tails):
+            if b and not b.isspace():
+                own[parent[i]] += len(b.strip())
+        indicator = [0] * n
+        for t in tables:
+            indicator[t] = 1
+        self.p_tables = _prefix(indicator)
+        self._p_cells: list[int] | None = None
+        p_own = _prefix(own)
+        self.flags = flags = bytearray(n)  # 1: dropped subtree root, 2: furniture root
+        dropped = bytearray(n)
+        total = own
+        p_tables = self.p_tables
+        for i in [i for i, t in enumerate(tags) if t == "form"]:
+            e = end[i]
+            # a search box or login form, not a page wrapped in a <form> (ASP.NET)
+            if not dropped[i] and p_own[e] - p_own[i] <= 200 and p_tables[e] == p_tables[i]:
+                flags[i] = 1
+                dropped[i:e] = b"\x01" * (e - i)
+                total[i:e] = [0] * (e - i)
+        links = [0] * n
+        mass_all = list(total)
+        self.anchors = anchors = [i for i, t in enumerate(tags) if t == "a"]
+        for k in anchors:
+            e = end[k]
+            links[k:e] = total[k:e]
+            mass_all[k:e] = [0] * (e - k)
+        furniture = bytearray(n)
+        mass = list(mass_all)
+        for i in [i for i, t in enumerate(tags) if t in _NAMED_OR_FURNITURE]:
+            if dropped[i] or furniture[i]:
                 continue
-            tail = el.tail
-            if tail:
-                tl = len(tail.strip())
-                total[p] += tl
-                mass[p] += tl
-                mass_all[p] += tl
-            if flag == self.DROP:
-                continue
-            total[p] += total[i]
-            links[p] += links[i]
-            anchors[p] += anchors[i]
-            tables[p] += tables[i]
-            mass_all[p] += mass_all[i]
-            report_all[p] += report_all[i]
-            if flag != self.FURNITURE:
-                mass[p] += mass[i]
-                report[p] += report[i]
-        self.total, self.links, self.anchors, self.flags = total, links, anchors, flags
+            if tags[i] not in _FURNITURE_TAGS:
+                get = els[i].get
+                cls, ident = get("class"), get("id")
+                if not cls and not ident:
+                    continue
+                if not _furniture_name(cls, ident):
+                    continue
+            e = end[i]
+            flags[i] = 2
+            furniture[i:e] = b"\x01" * (e - i)
+            mass[i:e] = [0] * (e - i)
+        self.p_total = _prefix(total)
+        self.p_links = _prefix(links)
+        indicator = [0] * n
+        for k in anchors:
+            indicator[k] = 1
+        self.p_anchors = _prefix(indicator)
+        report_all = [t for t in tables if not dropped[t] and self._is_report_table(t)]
+        report = [t for t in report_all if not furniture[t]]
+        p_mass, p_mass_all = _prefix(mass), _prefix(mass_all)
         # Names are a hint only: if they would hide a table of the report or most of the text,
-        # they are wrong for this site.
-        self.use_furniture = n > 0 and report[0] >= report_all[0] and mass[0] * 2 >= mass_all[0]
+        # they are wrong for this page.
+        self.use_furniture = n > 0 and len(report) == len(report_all) and \
+            (p_mass[n] * 2 >= p_mass_all[n])
         if self.use_furniture:
-            self.mass, self.report = mass, report
+            self.p_mass, self.report = p_mass, report
         else:
-            self.mass, self.report = mass_all, report_all
+            self.p_mass, self.report = p_mass_all, report_all
+
+    # -- sums over the subtree of element i
+
+    @property
+    def p_cells(self) -> list[int]:
+        """Prefix sums of table cells (needed only for tables holding tables)."""
+        if self._p_cells is None:
+            self._p_cells = _prefix([1 if t in _CELLS else 0 for t in self.tags])
+        return self._p_cells
+
+    def total(self, i: int) -> int:
+        return self.p_total[self.end[i]] - self.p_total[i]
+
+    def mass(self, i: int) -> int:
+        return self.p_mass[self.end[i]] - self.p_mass[i]
+
+    def reports(self, i: int) -> int:
+        return bisect_left(self.report, self.end[i]) - bisect_left(self.report, i)
 
     def skipped(self, i: int) -> bool:
         f = self.flags[i]
-        if f == self.DROP:
+        if f == 1 or (f == 2 and self.use_furniture):
             return True
-        if f == self.FURNITURE:
-            return self.use_furniture
-        return f == self.LINKS
+        if self.tags[i] in _LISTISH:  # a list of links
+            e = self.end[i]
+            if self.p_anchors[e] - self.p_anchors[i] >= 3:
+                links = self.p_links[e] - self.p_links[i]
+                if links * 10 >= self.total(i) * 7 and not self.reports(i):
+                    return True
+        return False
 
-    def choose_content(self) -> etree._Element:
-        els, mass, report, index = self.els, self.mass, self.report, self.index
-        if not els:
-            return self.body
+    def children(self, i: int) -> list[int]:
+        out = []
+        j, e, end = i + 1, self.end[i], self.end
+        while j < e:
+            out.append(j)
+            j = end[j]
+        return out
+
+    def own_rows(self, t: int) -> tuple[list[int], list[int]]:
+        """A table's own rows (not those of tables inside it) and its other children."""
+        rows: list[int] = []
+        others: list[int] = []
+        tags = self.tags
+        for c in self.children(t):
+            tag = tags[c]
+            if tag == "tr":
+                rows.append(c)
+            elif tag in _TABLE_SECTIONS:
+                for r in self.children(c):
+                    (rows if tags[r] == "tr" else others).append(r)
+            elif tag not in ("colgroup", "col"):
+                others.append(c)
+        return rows, others
+
+    def own_cells(self, r: int) -> list[int]:
+        tags = self.tags
+        return [c for c in self.children(r) if tags[c] in _CELLS]
+
+    def _is_report_table(self, t: int) -> bool:
+        rows, _ = self.own_rows(t)
+        if len(rows) < 2:
+            return False
+        for r in rows:
+            for c in self.own_cells(r):
+                e = self.end[c]
+                if self.p_tables[e] - self.p_tables[c + 1] or self.p_anchors[e] - self.p_anchors[c]:
+                    continue
+                if self.p_total[e] - self.p_total[c] > 80:
+                    continue
+                text = _text_of(self.els[c]).strip()
+                if len(text) <= 60 and any(k in text for k in _TABLE_KEYWORDS):
+                    return True
+        return False
+
+    # -- where the report is
+
+    def choose_content(self) -> int:
+        """The element holding the report: walk down from <body> while one child holds it."""
+        if not self.n:
+            return 0
         i = 0
+        tags = self.tags
         while True:
-            kids = [index[c] for c in els[i] if isinstance(c.tag, str) and c in index]
-            kids = [k for k in kids if not self.skipped(k)]
+            if tags[i] == "table" and self.data_table(i) is not None:
+                break  # never inside a table of data
+            kids = [k for k in self.children(i) if not self.skipped(k)]
             if not kids:
                 break
-            best = max(kids, key=mass.__getitem__)
-            if mass[best] == 0 or report[best] != report[i]:
+            best = max(kids, key=self.mass)
+            if tags[best] not in _CONTAINERS:
+                break  # a paragraph is not a container of the report
+            m_best, m_here = self.mass(best), self.mass(i)
+            if m_best == 0 or self.reports(best) != self.reports(i):
                 break
-            if mass[best] * 10 >= mass[i] * 9:
-                i = best
-                continue
-            if mass[best] * 2 >= mass[i] and not self._report_outside(i, best, kids):
-                i = best
-                continue
-            break
-        return els[i]
+            if not (m_best * 10 >= m_here * 9 or (m_best * 2 >= m_here and m_best >= _ARTICLE_CHARS)):
+                break
+            if m_best < m_here and self._report_outside(i, best, kids):
+                break
+            i = best
+        return i
+
+    def data_table(self, t: int) -> tuple[list[int], list[int], list[list[int]]] | None:
+        """(rows, other children, cells of each row) of a table of data; None for a layout table."""
+        rows, others = self.own_rows(t)
+        cells_by_row = [self.own_cells(r) for r in rows]
+        count = nested_cells = 0
+        end, p_tables, p_total = self.end, self.p_tables, self.p_total
+        for cells in cells_by_row:
+            for c in cells:
+                e = end[c]
+                if p_total[e] - p_total[c] > _LAYOUT_CELL_CHARS:
+                    return None  # running text in a cell: the table lays out a page
+                if p_tables[e] != p_tables[c + 1]:
+                    p_cells = self.p_cells
+                    nested_cells += p_cells[e] - p_cells[c + 1]
+            count += len(cells)
+        if count <= 1 or nested_cells >= count:
+            return None  # a box around text, or a frame around other tables
+        return rows, others, cells_by_row
 
     def _report_outside(self, i: int, best: int, kids: list[int]) -> bool:
-        """Does the container ``i`` hold report-like text outside its child ``best``?"""
-        el = self.els[i]
-        parts = [el.text or ""]
-        for c in el:
-            if c.tail:
-                parts.append(c.tail)
+        """Does element ``i`` hold report-like text outside its child ``best``?"""
+        parts = [self.texts[i] or ""]
+        for k in self.children(i):
+            if self.tails[k]:
+                parts.append(self.tails[k])
         for k in kids:
             if k != best:
-                parts.append(self.plain_text(self.els[k]))
+                parts.append(self.plain_text(k))
         text = "".join(parts)
         return any(s in text for s in _REPORT_SIGNALS)
 
-    def plain_text(self, root: etree._Element) -> str:
-        """Text of ``root`` without links and skipped parts (for tests on the text, not output)."""
-        out: list[str] = []
-        stack = [root]
-        index = self.index
-        while stack:
-            el = stack.pop()
-            if isinstance(el, str):
-                out.append(el)
+    def plain_text(self, i: int) -> str:
+        """Text of element i without links and skipped parts, to look for words in (the order of
+        the pieces is not the document's)."""
+        parts: list[str] = []
+        tags, texts, tails, end = self.tags, self.texts, self.tails, self.end
+        j, stop = i, end[i]
+        while j < stop:
+            if j != i and (tags[j] == "a" or self.skipped(j)):
+                if tails[j]:
+                    parts.append(tails[j])
+                j = end[j]
                 continue
-            i = index.get(el)
-            if i is None or self.skipped(i) or self.tags[i] == "a":
-                continue
-            if el.text:
-                out.append(el.text)
-            for c in reversed(el):
-                if c.tail:
-                    stack.append(c.tail)
-                if isinstance(c.tag, str):
-                    stack.append(c)
-        return "".join(out)
+            if texts[j]:
+                parts.append(texts[j])
+            if j != i and tails[j]:
+                parts.append(tails[j])
+            j += 1
+        return "".join(parts)
 
-    def title_element(self, content: etree._Element, meta: dict[str, str]) -> etree._Element | None:
-        """The report's heading when the page prints it outside the container of the text."""
-        if content is self.body:
+    def attachments(self, content: int) -> list[str]:
+        """Links to documents (PDF, Word, ...) inside the content: the report may be one of them."""
+        out: list[str] = []
+        if not self.n:
+            return out
+        lo = bisect_left(self.anchors, content)
+        hi = bisect_left(self.anchors, self.end[content])
+        for k in self.anchors[lo:hi]:
+            href = (self.els[k].get("href") or "").strip()
+            if href and _ATTACHMENT_RE.search(href) and href not in out:
+                out.append(href)
+        return out
+
+    def title_element(self, content: int, meta: dict[str, str]) -> int | None:
+        """The report's heading when the page prints it outside the element holding the text."""
+        if content == 0 or not self.n:
             return None
-        head = "".join(content.text_content()[:400].split())[:150]
-        if "报告" in head or "年报" in head:
-            return None
+        # a short line saying 报告 among the first lines of the content: the heading is there
+        chunks = 0
+        for j in range(content, self.end[content]):
+            for t in (self.texts[j], self.tails[j] if j != content else None):
+                if t and not t.isspace():
+                    t = t.strip()
+                    if len(t) <= 60 and ("报告" in t or "年报" in t) and not t.endswith(_SENTENCE_ENDS):
+                        return None
+                    chunks += 1
+            if chunks >= 3:
+                break
         titles = set()
         for key in ("标题", "title"):
             if key in meta:
-                first = _TITLE_SPLIT.split(meta[key])[0]
-                titles.add("".join(first.split()))
+                titles.add("".join(_TITLE_SPLIT.split(meta[key])[0].split()))
                 titles.add("".join(meta[key].split()))
         titles.discard("")
-        ci = self.index[content]
-        ancestors = set()
-        p = self.parent[ci]
-        while p >= 0:
-            ancestors.add(p)
-            p = self.parent[p]
+        lengths = {len(t) for t in titles}
         anc = content
-        for _ in range(4):
-            anc = anc.getparent()
-            if anc is None:
+        for _ in range(4):  # look in the content's parent, then grandparent, ... before the content
+            scanned, anc = anc, self.parent[anc]
+            if anc < 0:
                 break
             found = None
-            start = self.index.get(anc)
-            if start is None:
-                break
-            for j in range(start + 1, ci):
-                if j in ancestors or self.flags[j] == self.DROP or not 4 <= self.total[j] <= 120:
+            for j in range(anc + 1, scanned):
+                if self.end[j] > content or self.flags[j] == 1:
+                    continue  # an ancestor of the content, or dropped
+                total = self.total(j)
+                if not 4 <= total <= 120 or (self.p_links[self.end[j]] - self.p_links[j]) * 2 >= total:
                     continue
-                if self.links[j] * 2 >= self.total[j]:
-                    continue
-                el = self.els[j]
-                text = "".join(el.text_content().split())
                 tag = self.tags[j]
+                el = self.els[j]
                 names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-                if text in titles or (
-                    ("报告" in text or "年报" in text)
-                    and (tag in ("h1", "h2", "h3") or "tit" in names or "bt" in names.split())
-                ):
-                    found = el
+                heading = tag in ("h1", "h2", "h3") or "tit" in names or "bt" in names.split()
+                if not heading and not any(abs(total - n) <= 4 for n in lengths):
+                    continue
+                text = "".join(_text_of(el).split())
+                if text in titles or (heading and ("报告" in text or "年报" in text)):
+                    found = j
             if found is not None:
                 return found
-            if anc is self.body:
+            if anc == 0:
                 break
         return None
-
-
-def _furniture_name(el: etree._Element) -> bool:
-    cls = el.get("class")
-    ident = el.get("id")
-    if not cls and not ident:
-        return False
-    names = f"{cls or ''} {ident or ''}"
-    return any(tok.lower() in _FURNITURE_NAMES for tok in _NAME_SPLIT.split(names) if tok)
-
-
-def _is_report_table(table: etree._Element) -> bool:
-    rows, _ = _own_rows(table)
-    if len(rows) < 2:
-        return False
-    for tr in rows:
-        for cell in _own_cells(tr):
-            if cell.find(".//table") is not None or cell.find(".//a") is not None:
-                continue
-            text = cell.text_content()
-            if len(text) > 200:
-                continue
-            text = text.strip()
-            if len(text) <= 60 and any(k in text for k in _TABLE_KEYWORDS):
-                return True
-    return False
 
 
 # ----------------------------------------------------------------------------- blocks
 
 
 class _Emitter:
-    """Walks the chosen container in document order and appends blocks to the document."""
+    """Walks the chosen element in document order and appends blocks to the document."""
 
-    def __init__(self, doc: Document, page: _Page, limits: Limits) -> None:
-        self.doc = doc
+    def __init__(self, doc: Document, tree: _Tree, limits: Limits) -> None:
         self.blocks = doc.blocks
-        self.page = page
+        self.tree = tree
         self.limits = limits
         self.pieces: list[str] = []
-        self.line: int | None = None
+        self.line_el = -1  # element where the open paragraph's text starts
         self.paragraphs = 0
         self.tables = 0
         self.chars = 0
@@ -579,20 +723,18 @@ class _Emitter:
 
     # -- paragraphs
 
-    def text(self, s: str, el: etree._Element) -> None:
-        if self.pre and "\n" in s:
-            first = True
-            for part in s.split("\n"):
-                if not first:
+    def text(self, s: str, j: int) -> None:
+        if self.pre and "\n" in s:  # preformatted text: every line is a paragraph
+            for n, part in enumerate(s.split("\n")):
+                if n:
                     self.brk()
-                first = False
-                self.text_piece(part, el)
+                self._piece(part, j)
             return
-        self.text_piece(s, el)
+        self._piece(s, j)
 
-    def text_piece(self, s: str, el: etree._Element) -> None:
-        if self.line is None and s.strip():
-            self.line = el.sourceline
+    def _piece(self, s: str, j: int) -> None:
+        if self.line_el < 0 and s and not s.isspace():
+            self.line_el = j
         self.pieces.append(s)
 
     def brk(self) -> None:
@@ -600,11 +742,11 @@ class _Emitter:
             return
         text = _clean("".join(self.pieces))
         self.pieces = []
-        line = self.line
-        self.line = None
+        j, self.line_el = self.line_el, -1
         if not text:
             return
         self.paragraphs += 1
+        line = self.tree.els[j].sourceline if j >= 0 else None
         at = f"paragraph {self.paragraphs} (line {line})" if line else f"paragraph {self.paragraphs}"
         self._append(Paragraph(text, at), len(text))
 
@@ -619,112 +761,128 @@ class _Emitter:
                 f"text too long (over {self.limits.max_text_chars} characters)",
             )
 
-    def add_title(self, el: etree._Element) -> None:
+    def add_title(self, j: int) -> None:
         self.brk()
-        self.text(el.text_content(), el)
+        self.text(_text_of(self.tree.els[j]), j)
         self.brk()
 
     # -- the walk
 
-    def walk(self, root: etree._Element) -> None:
-        page = self.page
-        index = page.index
-        stack: list[tuple[etree._Element, bool]] = [(root, False)]
-        while stack:
-            el, leaving = stack.pop()
-            tag = el.tag
-            if leaving:
+    def walk(self, start: int) -> None:
+        tree = self.tree
+        if not tree.n:
+            return
+        tags, texts, tails, end = tree.tags, tree.texts, tree.tails, tree.end
+        flags, p_anchors = tree.flags, tree.p_anchors
+        stop = end[start]
+        stack: list[int] = []
+        j = start
+        while True:
+            while stack and end[stack[-1]] <= j:
+                k = stack.pop()
+                tag = tags[k]
                 if tag in _BLOCK:
                     self.brk()
-                if tag == "pre":
-                    self.pre -= 1
-                if el.tail and el is not root:
-                    self.text(el.tail, el)
-                continue
-            if not isinstance(tag, str):
-                if el.tail:
-                    self.text(el.tail, el)
-                continue
-            i = index.get(el)
-            if el is not root and (i is None or page.skipped(i)):
-                if el.tail:
-                    self.text(el.tail, el)
+                    if tag == "pre":
+                        self.pre -= 1
+                if k != start and tails[k]:
+                    self.text(tails[k], k)
+            if j >= stop:
+                break
+            tag = tags[j]
+            if (flags[j] or (tag in _LISTISH and p_anchors[end[j]] - p_anchors[j] >= 3)) and j != start and \
+                    tree.skipped(j):
+                if tails[j]:
+                    self.text(tails[j], j)
+                j = end[j]
                 continue
             if tag == "br":
                 self.brk()
-                if el.tail:
-                    self.text(el.tail, el)
+                if j != start and tails[j]:
+                    self.text(tails[j], j)
+                j = end[j]
                 continue
-            if tag == "table" and self.table(el):
-                if el.tail and el is not root:
-                    self.text(el.tail, el)
+            if tag == "table" and self.table(j):
+                if j != start and tails[j]:
+                    self.text(tails[j], j)
+                j = end[j]
                 continue
             if tag in _BLOCK:
                 self.brk()
-            if tag == "pre":
-                self.pre += 1
-            if el.text:
-                self.text(el.text, el)
-            stack.append((el, True))
-            stack.extend((c, False) for c in reversed(el))
+                if tag == "pre":
+                    self.pre += 1
+            if texts[j]:
+                self.text(texts[j], j)
+            stack.append(j)
+            j += 1
 
     # -- tables
 
-    def table(self, table: etree._Element) -> bool:
+    def table(self, t: int) -> bool:
         """Emit a data table's rows and return True; return False for a layout table."""
-        rows, others = _own_rows(table)
-        cells_by_row = [_own_cells(tr) for tr in rows]
-        count = 0
-        for cells in cells_by_row:
-            for cell in cells:
-                count += 1
-                if cell.find(".//table") is not None:
-                    return False
-                if len(cell.text_content()) > _LAYOUT_CELL_CHARS and \
-                        len(_clean(cell.text_content())) > _LAYOUT_CELL_CHARS:
-                    return False
-        if count <= 1:
-            return False  # a box around text, not a table
+        tree = self.tree
+        parts = tree.data_table(t)
+        if parts is None:
+            return False
+        rows, others, cells_by_row = parts
         self.brk()
-        for other in others:  # a caption, or stray content a browser shows above the table
-            self.walk_plain(other)
+        for other in others:  # a caption, or stray content that a browser shows above the table
+            self.walk(other)
+            self.brk()
         self.tables += 1
         number = self.tables
-        tindex = number - 1
+        els, end, tags, texts, tails, flags = tree.els, tree.end, tree.tags, tree.texts, tree.tails, tree.flags
         n_rows = len(rows)
         spans: dict[int, tuple[int, int]] = {}  # first column -> (width, last row it covers)
         cover: dict[int, int] = {}  # covered column -> first column of its span
-        for r, (tr, cells) in enumerate(zip(rows, cells_by_row), start=1):
+        for r, cells in enumerate(cells_by_row, start=1):
             out: list[Cell] = []
-            deferred: list[etree._Element] = []
-            col = 0
+            deferred: list[int] = []
+            col = chars = 0
             prefix = f"table {number} row {r} cell "
-            for cell in cells:
-                col = self._covered(spans, cover, col, r, out, prefix)
-                colspan = _span(cell.get("colspan"), 1, _MAX_COLSPAN) or 1
-                rowspan = _span(cell.get("rowspan"), 1, _MAX_ROWSPAN)
-                if rowspan == 0:  # HTML: to the end of the table
-                    rowspan = n_rows - r + 1
-                out.append(Cell(self.cell_text(cell, deferred), f"{prefix}{len(out) + 1}"))
+            for c in cells:
+                if col in cover:
+                    col = self._covered(spans, cover, col, r, out, prefix)
+                get = els[c].get
+                colspan = get("colspan")
+                colspan = 1 if colspan is None else (_span(colspan, _MAX_COLSPAN) or 1)
+                rowspan = get("rowspan")
+                if rowspan is not None:
+                    rowspan = _span(rowspan, _MAX_ROWSPAN)
+                    if rowspan == 0:  # HTML: to the end of the table
+                        rowspan = n_rows - r + 1
+                else:
+                    rowspan = 1
+                e = end[c]
+                if e == c + 1:  # a cell with no elements inside
+                    text = _clean(texts[c]) if texts[c] else ""
+                elif e == c + 2 and tags[c + 1] not in _NOT_FIRST and not flags[c + 1] and \
+                        _blank(texts[c]) and _blank(tails[c + 1]):  # <td><p>23</p></td>
+                    text = _clean(texts[c + 1]) if texts[c + 1] else ""
+                else:
+                    text = self.cell_text(c, deferred)
+                chars += len(text)
+                out.append(Cell(text, f"{prefix}{len(out) + 1}"))
                 if rowspan > 1 and col < _MAX_GRID_COLS:
-                    end = min(col + colspan, _MAX_GRID_COLS)
-                    spans[col] = (end - col, r + rowspan - 1)
-                    for c in range(col, end):
-                        old = cover.get(c)
-                        if old is not None and old != col:
-                            spans.pop(old, None)
-                        cover[c] = col
+                    last_col = min(col + colspan, _MAX_GRID_COLS)
+                    spans[col] = (last_col - col, r + rowspan - 1)
+                    for k in range(col, last_col):
+                        old = cover.get(k)
+                        if old is not None and old != col and old in spans:
+                            self._expire(spans, cover, old)
+                        cover[k] = col
                 col += colspan
             # positions covered from above after the row's last cell
-            for start in sorted(s for s in spans if s >= col):
-                width, last = spans[start]
-                if last < r:
-                    self._expire(spans, cover, start)
-                elif start >= col:
-                    out.append(Cell("", f"{prefix}{len(out) + 1}"))
-                    col = start + width
-            if any(c.text for c in out):
-                self._append(Row(out, f"table {number} row {r}", tindex, True), sum(len(c.text) for c in out))
+            if spans:
+                for start in sorted(s for s in spans if s >= col):
+                    width, last = spans[start]
+                    if last < r:
+                        self._expire(spans, cover, start)
+                    elif start >= col:
+                        out.append(Cell("", f"{prefix}{len(out) + 1}"))
+                        col = start + width
+            if chars:
+                self._append(Row(out, f"table {number} row {r}", number - 1, True), chars)
             for nested in deferred:
                 if not self.table(nested):
                     self.walk(nested)
@@ -734,14 +892,14 @@ class _Emitter:
     @staticmethod
     def _expire(spans: dict[int, tuple[int, int]], cover: dict[int, int], start: int) -> None:
         width, _ = spans.pop(start)
-        for c in range(start, start + width):
-            if cover.get(c) == start:
-                del cover[c]
+        for k in range(start, start + width):
+            if cover.get(k) == start:
+                del cover[k]
 
     def _covered(self, spans: dict[int, tuple[int, int]], cover: dict[int, int], col: int, r: int,
                  out: list[Cell], prefix: str) -> int:
-        """Skip grid positions taken by rowspans from above, one empty cell for each span."""
-        while cover:
+        """Skip grid positions taken by rowspans from above: one empty cell for each span."""
+        while True:
             start = cover.get(col)
             if start is None:
                 return col
@@ -752,51 +910,63 @@ class _Emitter:
             if start == col:
                 out.append(Cell("", f"{prefix}{len(out) + 1}"))
             col = start + width
-        return col
 
-    def cell_text(self, cell: etree._Element, deferred: list[etree._Element]) -> str:
+    def cell_text(self, c: int, deferred: list[int]) -> str:
         """A cell's text: inline parts joined, <br> and block elements as line breaks."""
+        tree = self.tree
+        tags, texts, tails, end = tree.tags, tree.texts, tree.tails, tree.end
+        stop = end[c]
+        if stop == c + 1:
+            return _clean(texts[c]) if texts[c] else ""
+        if stop == c + 2:  # one child without children: <td><p>23</p></td>
+            tag = tags[c + 1]
+            if tag != "br" and tag != "table" and tree.flags[c + 1] != 1 and _blank(texts[c]) and \
+                    _blank(tails[c + 1]):
+                t = texts[c + 1]
+                return _clean(t) if t else ""
+        elif stop - c <= 4 and _blank(texts[c]) and end[c + 1:stop] == [stop] * (stop - c - 1):
+            # a chain of single children (<td><p>23</p></td>): one line if no text sits beside it
+            if "br" not in tags[c + 1:stop] and "table" not in tags[c + 1:stop] and \
+                    all(_blank(tails[k]) for k in range(c + 1, stop)):
+                return _clean("".join([t for t in texts[c + 1:stop] if t]))
+        first = tags[c + 1]
+        if _BREAKS.isdisjoint(tags[c + 2:stop]) and first not in _NOT_FIRST and tree.flags[c + 1] != 1 and (
+            first not in _BLOCK
+            or (end[c + 1] == stop and _blank(texts[c]) and _blank(tails[c + 1]))
+        ):  # the common case: text in a <p> or <span>s, no line breaks
+            return _clean(_text_of(tree.els[c]))
         lines: list[str] = []
-        cur: list[str] = []
-        stack: list[tuple[etree._Element, bool]] = [(cell, False)]
-        while stack:
-            el, leaving = stack.pop()
-            tag = el.tag
-            if leaving:
-                if tag in _BLOCK and cur:
+        cur: list[str] = [texts[c]] if texts[c] else []
+        stack: list[int] = []
+        j = c + 1
+        while True:
+            while stack and end[stack[-1]] <= j:
+                k = stack.pop()
+                if tags[k] in _BLOCK and cur:
                     lines.append("".join(cur))
                     cur = []
-                if el.tail and el is not cell:
-                    cur.append(el.tail)
-                continue
-            if not isinstance(tag, str) or tag in _DROP:
-                if el.tail:
-                    cur.append(el.tail)
-                continue
-            if tag == "table" and el is not cell:
-                deferred.append(el)
+                if tails[k]:
+                    cur.append(tails[k])
+            if j >= stop:
+                break
+            tag = tags[j]
+            if tag == "table" or tag == "br" or tree.flags[j] == 1:
+                if tag == "table":
+                    deferred.append(j)  # its rows follow the row of this cell
                 if cur:
                     lines.append("".join(cur))
                     cur = []
-                if el.tail:
-                    cur.append(el.tail)
+                if tails[j]:
+                    cur.append(tails[j])
+                j = end[j]
                 continue
-            if tag == "br" or (tag in _BLOCK and el is not cell):
-                if cur:
-                    lines.append("".join(cur))
-                    cur = []
-                if tag == "br":
-                    if el.tail:
-                        cur.append(el.tail)
-                    continue
-            if el.text:
-                cur.append(el.text)
-            stack.append((el, True))
-            stack.extend((c, False) for c in reversed(el))
+            if tag in _BLOCK and cur:
+                lines.append("".join(cur))
+                cur = []
+            if texts[j]:
+                cur.append(texts[j])
+            stack.append(j)
+            j += 1
         if cur:
             lines.append("".join(cur))
         return "\n".join(filter(None, map(_clean, lines)))
-
-    def walk_plain(self, el: etree._Element) -> None:
-        self.walk(el)
-        self.brk()

@@ -7,7 +7,8 @@ from .base import rule
 
 
 def _cells(report, ctx):
-    """(ref, cell, column definition, row definition, table) for every printed cell; listed once per run."""
+    """(ref, cell, column definition, row definition, table) for every cell a cell rule could
+    object to — anything but a whole number ≥ 0; listed once per run."""
     if ctx.cells is None:
         ctx.cells = list(_walk(report, ctx))
     return ctx.cells
@@ -26,7 +27,7 @@ def _walk(report, ctx):
                         break
             for col in rdef.columns:
                 cell = cols.get(col.key)
-                if cell is not None:
+                if cell is not None and not (type(cell.value) is int and cell.value >= 0):
                     yield f"{table_key}.{row_key}.{col.key}", cell, col, rdef, table_key
 
 

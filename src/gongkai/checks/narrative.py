@@ -17,10 +17,13 @@ class Mention:
     pattern: re.Pattern[str]
     refs: tuple[tuple[str, ...], ...]  # each alternative is a sum of cells; any may match
     what: str
+    keys: tuple[str, ...]  # words the pattern cannot match without: a cheap test first
 
 
 def _m(rx: str, what: str, *alternatives: tuple[str, ...]) -> Mention:
-    return Mention(re.compile(rx), alternatives, what)
+    keys = tuple(k for k in ("收到", "受理", "接收", "新收", "结转", "办结", "公开", "无法提供", "不予处理", "行政复议", "行政诉讼")
+                 if k in rx)
+    return Mention(re.compile(rx), alternatives, what, keys)
 
 
 _APPS = "applications"
@@ -81,6 +84,8 @@ def narrative_vs_table(report, ctx):
     for section in report.sections:
         text = fold(section.text)
         for mention in MENTIONS:
+            if not any(k in text for k in mention.keys):
+                continue
             for m in mention.pattern.finditer(text):
                 n = int(m.group(1))
                 options = [(refs, _sum(report, refs)) for refs in mention.refs]

@@ -83,13 +83,13 @@ def _read_lines(lines: list[str], first: int, doc: Document, limits: Limits | No
         line = raw.rstrip("\r")
         if "[bookmark" in line:
             line = _BOOKMARK.sub("", line)
-        at = f"line {n}"
         stripped = line.strip(_BLANKS)
         tabs = line.count("\t")
         if tabs == 0 and not stripped:
             row = None
             after_cell = False
             continue  # a blank line ends a row but not the table
+        at = f"line {n}"
         if tabs == 0 and stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
             if _MD_SEPARATOR.match(stripped):
                 continue

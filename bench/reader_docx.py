@@ -1,6 +1,6 @@
 """Speed of the .docx reader on a generated, realistic report (run by hand, not by pytest):
 
-    python tests/bench_reader_docx.py [runs]
+    python bench/reader_docx.py [runs]
 
 The report has about six pages: a title, the six sections with 40 paragraphs of narrative in
 runs formatted the way Word writes them (fonts and sizes on every run), and the three tables

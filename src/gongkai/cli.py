@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 
 import click
 
@@ -12,12 +13,28 @@ from .checks import SEVERITY_ZH, catalogue, check, has_errors
 from .errors import GongkaiError
 from .extract import extract
 from .inputs import iter_inputs
+from .limits import DEFAULT_LIMITS, Limits
 from .readers import read_bytes, read_path
 
 
-def _read(inp):
-    doc = read_bytes(inp.data, inp.name) if inp.path is None else read_path(inp.path)
+def _read(inp, limits=DEFAULT_LIMITS):
+    doc = read_bytes(inp.data, inp.name, limits) if inp.path is None else read_path(inp.path, limits)
     return extract(doc)
+
+
+def limit_options(func):
+    """--max-size, --max-pages, --timeout: the limits one input may cost (see gongkai.limits)."""
+    func = click.option("--timeout", type=float, default=DEFAULT_LIMITS.max_seconds, show_default=True,
+                        help="每个文件最长读取秒数 / seconds per file")(func)
+    func = click.option("--max-pages", type=int, default=DEFAULT_LIMITS.max_pdf_pages, show_default=True,
+                        help="PDF 最多页数 / most PDF pages")(func)
+    func = click.option("--max-size", type=float, default=DEFAULT_LIMITS.max_file_bytes / 2**20, show_default=True,
+                        help="单个文件大小上限（MB） / largest file in MB")(func)
+    return func
+
+
+def make_limits(max_size: float, max_pages: int, timeout: float) -> Limits:
+    return replace(DEFAULT_LIMITS, max_file_bytes=int(max_size * 2**20), max_pdf_pages=max_pages, max_seconds=timeout)
 
 
 def _dump(obj) -> str:
@@ -56,15 +73,17 @@ def main():
 @main.command()
 @click.argument("files", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（gongkai.report/1） / print JSON")
-def parse(files, as_json):
+@limit_options
+def parse(files, as_json, max_size, max_pages, timeout):
     """读取报告并输出结构化内容 / read reports into the structured model."""
+    limits = make_limits(max_size, max_pages, timeout)
     failures = _Failures()
     reports = []
     inputs = list(iter_inputs(list(files)))
     failures._many = len(inputs) > 1
     for inp in inputs:
         try:
-            report = _read(inp)
+            report = _read(inp, limits)
         except Exception as exc:  # noqa: BLE001  every failure becomes a one-line reason
             failures.add(inp.name, exc)
             continue
@@ -114,12 +133,14 @@ def _show(cell) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式 / output format")
 @click.option("--select", default=None, help="只运行这些规则，逗号分隔，如 GK301,GK302 / only these rule codes")
-def check_cmd(files, fmt, select):
+@limit_options
+def check_cmd(files, fmt, select, max_size, max_pages, timeout):
     """审核报告，逐条列出问题 / check reports like a reviewer.
 
     退出码 exit status: 0 无错误 no error; 1 有错误 errors found; 2 有文件无法读取 a file could not be read.
     """
     chosen = {c.strip().upper() for c in select.split(",")} if select else None
+    limits = make_limits(max_size, max_pages, timeout)
     failures = _Failures()
     all_findings = []
     count = 0
@@ -127,7 +148,7 @@ def check_cmd(files, fmt, select):
     failures._many = len(inputs) > 1
     for inp in inputs:
         try:
-            report = _read(inp)
+            report = _read(inp, limits)
         except Exception as exc:  # noqa: BLE001
             failures.add(inp.name, exc)
             continue

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..document import Document, Source
@@ -78,7 +81,12 @@ def read_bytes(data: bytes, path: str | None = None, limits: Limits = DEFAULT_LI
     source = make_source(data, path, fmt)
     started = time.monotonic()
     try:
-        doc = module.read(data, source, limits)
+        with _deadline(limits.max_seconds):
+            doc = module.read(data, source, limits)
+    except _Timeout as exc:
+        raise LimitExceeded(
+            f"读取超时（超过 {limits.max_seconds:g} 秒）：文件过于复杂或已损坏", f"reading took longer than {limits.max_seconds:g} s"
+        ) from exc
     except GongkaiError:
         raise
     except RecursionError as exc:
@@ -94,6 +102,30 @@ def read_bytes(data: bytes, path: str | None = None, limits: Limits = DEFAULT_LI
     if time.monotonic() - started > limits.max_seconds:
         raise LimitExceeded("读取超时：文件过于复杂", f"reading took longer than {limits.max_seconds:g} s")
     return doc
+
+
+class _Timeout(BaseException):
+    """Raised by the alarm; a BaseException so that readers' own ``except Exception`` let it pass."""
+
+
+@contextmanager
+def _deadline(seconds: float):
+    """Interrupt the block after ``seconds`` (main thread on POSIX; elsewhere checked afterwards)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or seconds <= 0:
+        yield
+        return
+
+    def _alarm(signum, frame):
+        raise _Timeout()
+
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def read_path(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:

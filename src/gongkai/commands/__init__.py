@@ -9,7 +9,7 @@ import importlib
 
 import click
 
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = ("new", "template", "convert", "render")
 
 
 def register_all(main: click.Group) -> None:

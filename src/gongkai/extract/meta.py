@@ -30,7 +30,7 @@ def find_title(paragraphs: list[tuple[str, str]]) -> tuple[str | None, str | Non
     """
     head = [(t, at) for t, at in paragraphs[:8] if t.strip()]
     for i, (text, at) in enumerate(head):
-        t = text.strip()
+        t = "".join(text.split()) if "\n" in text.strip() else text.strip()  # a title broken over lines in one paragraph
         if len(t) > 80:
             continue
         if ("报告" in t or "总结" in t) and ("公开" in t):
@@ -61,7 +61,7 @@ def year_from(title: str | None, body: str) -> int | None:
 def agency_from(title: str | None) -> str | None:
     if not title:
         return None
-    t = _YEAR.sub("", fold(title).replace(" ", ""), count=1)
+    t = _YEAR.sub("", "".join(fold(title).split()), count=1)
     t = t.replace("关于", "").strip("《》\"'")
     t = _TITLE_SUFFIX.sub("", t).rstrip("的")
     if t.endswith("人民"):

@@ -76,18 +76,45 @@ def _inline_label_regex() -> re.Pattern[str]:
 _SEPARATORS = " \t\u3000\xa0,，;；"
 
 
+_COUNTED_LIST = re.compile(r"[件条个项次起][,;，；、]")  # "72件，64件，": a sentence listing counts
+
+
 def _value_like_segment(seg: str) -> bool:
     s = seg.strip(_SEPARATORS)
     if not s:
         return True
+    if _COUNTED_LIST.search(seg):
+        return False
     return bool(re.fullmatch(r"[\d\s.,/\\\-—–万元件条个项%（）()单位:：无空]*", fold(s)))
 
 
-def _split_inline(text: str, at: str) -> list[tuple[str, str, bool]] | None:
+def _split_inline(text: str, at: str) -> list[tuple[str, str, str]] | None:
+    """Split a paragraph holding table rows into (text, at, kind) pieces, kind being "label",
+    "value" or "para" (a sentence of narrative between them), or None when it holds no table.
+
+    A crawled page may hold narrative and run-together tables on one line: each sentence is
+    judged on its own, and only what is made of labels and numbers becomes table pieces.
+    """
     base, _, off = at.partition(" char ")
     start = int(off) - 1 if off.isdigit() else 0
-    at = base
-    """Split a paragraph holding table rows into (text, at, is_label) pieces, or None."""
+    out: list[tuple[str, str, str]] = []
+    found = False
+    pos = 0
+    for chunk in re.split(r"(?<=。)", text):
+        if not chunk:
+            continue
+        pieces = _split_chunk(chunk, base, start + pos)
+        if pieces is None:
+            if chunk.strip():
+                out.append((chunk, f"{base} char {start + pos + 1}", "para"))
+        else:
+            found = True
+            out.extend(pieces)
+        pos += len(chunk)
+    return out if found else None
+
+
+def _split_chunk(text: str, at: str, start: int) -> list[tuple[str, str, str]] | None:
     rx = _inline_label_regex()
     folded = fold(text)
     matches = list(rx.finditer(folded))
@@ -95,23 +122,27 @@ def _split_inline(text: str, at: str) -> list[tuple[str, str, bool]] | None:
         return None
     segments = [folded[a.end() : b.start()] for a, b in zip(matches, matches[1:])]
     segments.append(folded[matches[-1].end() :])
+    head = folded[: matches[0].start()]
     if len(matches) == 1:
         # one row on one line, cells joined by spaces: "规章 0 0 0"
-        head, tail = folded[: matches[0].start()], segments[0]
+        tail = segments[0]
         if head.strip(_SEPARATORS) or not tail.strip(_SEPARATORS) or not _value_like_segment(tail):
             return None
     # a paragraph of narrative that happens to name 行政许可 twice is not a table
     elif sum(_value_like_segment(s) for s in segments) < max(2, (len(segments) * 2) // 3):
         return None
-    out: list[tuple[str, str, bool]] = []
+    covered = sum(m.end() - m.start() for m in matches) + sum(len(s) for s in segments if _value_like_segment(s))
+    if covered < 0.6 * len(folded.strip()):  # mostly prose around a few labels
+        return None
+    out: list[tuple[str, str, str]] = []
     pos = 0
     for m in matches:
         if m.start() > pos and text[pos : m.start()].strip():
-            out.append((text[pos : m.start()], f"{at} char {start + pos + 1}", False))
-        out.append((text[m.start() : m.end()], f"{at} char {start + m.start() + 1}", True))
+            out.append((text[pos : m.start()], f"{at} char {start + pos + 1}", "value"))
+        out.append((text[m.start() : m.end()], f"{at} char {start + m.start() + 1}", "label"))
         pos = m.end()
     if pos < len(text) and text[pos:].strip():
-        out.append((text[pos:], f"{at} char {start + pos + 1}", False))
+        out.append((text[pos:], f"{at} char {start + pos + 1}", "value"))
     return out
 
 
@@ -175,11 +206,13 @@ def build_units(doc: Document) -> list[Unit]:
         if u.kind == "para" and (not any_heading or 2 <= section <= 4 or _looks_tabular(u.text)):
             pieces = _split_inline(u.text, u.at) if len(u.text) > 2 else None
             if pieces:
-                for text, at, is_label in pieces:
-                    p = Unit(text, at, next_block, "piece", section=section)
+                for text, at, kind in pieces:
+                    p = Unit(text, at, next_block, "para" if kind == "para" else "piece", section=section)
                     next_block += 1
-                    if is_label:
+                    if kind == "label":
                         p.key, p.entries = lookup(text)
+                    elif kind == "para":
+                        _classify(p)
                     else:
                         p.key = label_key(text)
                         p.value = is_value_text(text) or _value_like_segment(text)

@@ -22,6 +22,8 @@ from .encoding import decode_text
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
+_RULE_LINE = re.compile(r"^(?:-{3,}|={3,}|\*{3,}|_{3,})$")  # Markdown underlines and rules
+_ATX = re.compile(r"^#{1,6}\s+")
 _CRAWLER_RULE = re.compile(r"^=+\s*正文\s*=+$")
 _HEADER_FIELD = re.compile(r"^([^:：]{1,12})[:：]\s*(.*)$")
 _BLANKS = " \u3000\xa0\u200b\ufeff\r"
@@ -90,6 +92,10 @@ def _read_lines(lines: list[str], first: int, doc: Document, limits: Limits | No
             after_cell = False
             continue  # a blank line ends a row but not the table
         at = f"line {n}"
+        if tabs == 0 and stripped[0] in "-=*_#" and _RULE_LINE.match(stripped):
+            continue
+        if tabs == 0 and stripped[0] == "#":
+            stripped = _ATX.sub("", stripped) or stripped
         if tabs == 0 and stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
             if _MD_SEPARATOR.match(stripped):
                 continue

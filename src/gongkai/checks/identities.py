@@ -7,11 +7,6 @@ from functools import lru_cache
 from ..formats import TABLE_NAMES
 from .base import rule
 
-_DOC = dict(
-    what_balance="表三每一列：“一、本年新收”+“二、上年结转”=“（七）总计”+“四、结转下年度继续办理”。",
-)
-
-
 def _num(v):
     if isinstance(v, float) and v.is_integer():
         return int(v)
@@ -66,7 +61,7 @@ def _at(cells):
 @rule(
     "GK301", "balance", "error",
     title="表三收支不平衡：一+二 ≠ （七）+四",
-    what=_DOC["what_balance"] + "表格角注本身写明了这一勾稽关系。",
+    what="表三每一列：“一、本年新收”+“二、上年结转”=“（七）总计”+“四、结转下年度继续办理”。表格角注本身写明了这一勾稽关系。",
     why="收到的申请（新收加上年结转）必须要么在本年办结，要么结转下年；不相等说明有申请被漏计或重复计算。",
     example="自然人列：新收 10 + 结转 0 = 10，但（七）总计 8 + 结转下年 1 = 9。",
 )

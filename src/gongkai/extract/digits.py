@@ -51,10 +51,8 @@ def split_run(
     if len(tokens) == parts and all(_TOKEN.fullmatch(t) for t in tokens):
         return tokens
     joined = "".join(tokens)
-    decimal = None
     m = re.fullmatch(r"(\d+?)(\d+\.\d+)", joined)
     if m and parts >= 2:  # a decimal can only be the last column (an amount)
-        joined, decimal = m.group(1), None
         # try every way of splitting the integer part of the amount off the rest
         best = None
         whole = m.group(0)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..formats import EDITIONS, edition_markers
 from ..formats.base import Column, RowDef, TableDef
 from ..formats.labels import body_key, fold, similarity
-from ..model import Cell, LabelSeen, Report
+from ..model import LabelSeen, Report
 from .digits import group_totals_constraint, row_total_constraint, split_run
 from .units import Unit
 from .values import is_value_text, make_cell

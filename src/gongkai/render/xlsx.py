@@ -149,7 +149,8 @@ def _info_sheet(ws, p: Prepared) -> None:
         text = "\n".join(part.paragraphs) if part else ""
         rows.append((f"{chinese_numeral(n)}、{title}", text or None, f"section:{n}:{title}", True))
     for i, (label, value, key, editable) in enumerate(rows, start=3 + 1):
-        a, b, c = ws.cell(i, 1, label), ws.cell(i, 2, value), ws.cell(i, 3, key)
+        a, b = ws.cell(i, 1, label), ws.cell(i, 2, value)
+        ws.cell(i, 3, key)
         a.font, a.alignment, a.border, a.fill = _BOLD, _LEFT, _BORDER, _HEAD_FILL
         b.font, b.border = _FONT, _BORDER
         b.alignment = _TOP_LEFT if key.startswith("section:") else _LEFT

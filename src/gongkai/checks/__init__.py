@@ -7,7 +7,7 @@ GK4xx narrative against tables, GK5xx law and timing, GK6xx across years.
 from __future__ import annotations
 
 from ..model import Report
-from . import cells, identities, narrative, structure, timing  # noqa: F401  (they register rules)
+from . import cells, crossyear, identities, narrative, structure, timing  # noqa: F401  (they register rules)
 from .base import REGISTRY, SEVERITIES, SEVERITY_ZH, Context, Finding, Rule, make_context
 
 _ORDER = {s: i for i, s in enumerate(SEVERITIES)}

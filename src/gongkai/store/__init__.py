@@ -1,0 +1,272 @@
+"""The store: many reports in one database (SQLite file by default, PostgreSQL by URL).
+
+It keeps each original file once (by sha256), the parsed report (JSON), every cell in long form, the
+findings, the agencies with their regions, and MinHash sketches of the narrative text. See docs/store.md.
+
+    from gongkai.store import Store
+    store = Store.open()                       # $GONGKAI_DB or ~/.local/share/gongkai/gongkai.sqlite3
+    summary = store.ingest(["reports/"])       # parallel; idempotent
+    store.reports(year=2023, region="奉新县")
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.engine import Engine
+
+from ..agencies import RegionPath, region_names
+from ..model import Report
+from . import schema as S
+from .db import StoreError, create, default_path, migrate, resolve_url
+
+
+@dataclass(slots=True)
+class ReportRow:
+    id: int
+    agency_id: int | None
+    agency: str | None  # the agency's name in the store (else as printed)
+    agency_printed: str | None
+    level: str | None
+    region: RegionPath
+    year: int | None
+    edition: str | None
+    format: str
+    path: str | None
+    current: bool
+    superseded_by: int | None
+    errors: int
+    warnings: int
+    infos: int
+    sha256: str
+    title: str | None
+    date: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "agency_id": self.agency_id, "agency": self.agency, "agency_printed": self.agency_printed,
+            "level": self.level, "region": self.region.path, "province": self.region.province,
+            "city": self.region.city, "county": self.region.county, "township": self.region.township,
+            "year": self.year, "edition": self.edition, "format": self.format, "path": self.path,
+            "current": self.current, "superseded_by": self.superseded_by, "errors": self.errors,
+            "warnings": self.warnings, "infos": self.infos, "sha256": self.sha256, "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+        }
+
+
+def region_clause(region: str | None):
+    """SQL condition on the agencies table: every place named in ``region`` is one of the agency's."""
+    if not region:
+        return None
+    names = region_names(region)
+    cols = (S.agencies.c.province, S.agencies.c.city, S.agencies.c.county, S.agencies.c.township)
+    return and_(*(or_(*(c == n for c in cols)) for n in names))
+
+
+class Store:
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+
+    @classmethod
+    def open(cls, db: str | None = None) -> Store:
+        """Open (creating or upgrading as needed) the store at ``db``: a path, a URL, or the default."""
+        url = resolve_url(db)
+        engine = create(url)
+        try:
+            migrate(engine)
+        except Exception as exc:
+            engine.dispose()
+            if isinstance(exc, StoreError):
+                raise
+            raise StoreError(f"无法打开数据库：{_safe(url)}（{type(exc).__name__}: {exc}）",
+                             f"cannot open the store at {_safe(url)}: {exc}") from exc
+        store = cls(engine, url)
+        store._note_text_params()
+        return store
+
+    def _note_text_params(self) -> None:
+        """Record the MinHash/LSH parameters the stored sketches were made with (see gongkai.similar)."""
+        from .. import similar as sim
+
+        with self.engine.begin() as conn:
+            have = conn.execute(select(S.store_meta.c.value).where(S.store_meta.c.key == "text_sketch")).scalar()
+            if have is None:
+                conn.execute(S.store_meta.insert().values(key="text_sketch", value=json.dumps(sim.PARAMS)))
+
+    def text_params_current(self) -> bool:
+        """False when the stored sketches were made with other parameters (run `gongkai recheck`)."""
+        from .. import similar as sim
+
+        with self.engine.connect() as conn:
+            have = conn.execute(select(S.store_meta.c.value).where(S.store_meta.c.key == "text_sketch")).scalar()
+        return have is None or json.loads(have) == sim.PARAMS
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    # -- ingest and friends (see ingest.py) ------------------------------------------------------
+
+    def ingest(self, paths: Iterable[str], **kw):
+        from .ingest import ingest
+
+        return ingest(self, list(paths), **kw)
+
+    def recheck(self, **kw):
+        from .ingest import recheck
+
+        return recheck(self, **kw)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def known_hashes(self) -> tuple[set[str], set[str]]:
+        with self.engine.connect() as conn:
+            reports = set(conn.execute(select(S.files.c.sha256)).scalars())
+            failed = set(conn.execute(select(S.failures.c.sha256).where(S.failures.c.sha256.is_not(None))).scalars())
+        return reports, failed
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        with self.engine.connect() as conn:
+            for name, table in (("files", S.files), ("reports", S.reports), ("agencies", S.agencies),
+                                ("cells", S.cells), ("findings", S.findings), ("failures", S.failures),
+                                ("signatures", S.text_signatures), ("bands", S.text_bands)):
+                out[name] = conn.execute(select(func.count()).select_from(table)).scalar_one()
+            out["current"] = conn.execute(
+                select(func.count()).select_from(S.reports).where(S.reports.c.current)).scalar_one()
+        return out
+
+    def reports(self, *, year: int | None = None, region: str | None = None, agency: str | None = None,
+                all_versions: bool = False, ids: Iterable[int] | None = None) -> list[ReportRow]:
+        r, a = S.reports, S.agencies
+        q = select(r, a.c.name.label("agency_name"), a.c.level, a.c.province, a.c.city, a.c.county,
+                   a.c.township).select_from(r.outerjoin(a, r.c.agency_id == a.c.id))
+        if not all_versions:
+            q = q.where(r.c.current)
+        if year is not None:
+            q = q.where(r.c.year == year)
+        if region:
+            q = q.where(region_clause(region))
+        if agency:
+            from ..agencies import canonical_name
+
+            like = f"%{canonical_name(agency)}%"
+            names = select(S.agency_names.c.agency_id).where(S.agency_names.c.name.like(like))
+            q = q.where(or_(a.c.name.like(like), r.c.agency_printed.like(f"%{agency}%"), r.c.agency_id.in_(names)))
+        if ids is not None:
+            q = q.where(r.c.id.in_(list(ids)))
+        q = q.order_by(r.c.year, a.c.province, a.c.city, a.c.county, a.c.township, a.c.name, r.c.id)
+        with self.engine.connect() as conn:
+            return [self._row(m) for m in conn.execute(q).mappings()]
+
+    @staticmethod
+    def _row(m) -> ReportRow:
+        return ReportRow(
+            id=m["id"], agency_id=m["agency_id"], agency=m["agency_name"] or m["agency_printed"],
+            agency_printed=m["agency_printed"], level=m["level"],
+            region=RegionPath(m["province"], m["city"], m["county"], m["township"]), year=m["year"],
+            edition=m["edition"], format=m["format"], path=m["path"], current=bool(m["current"]),
+            superseded_by=m["superseded_by"], errors=m["errors"], warnings=m["warnings"], infos=m["infos"],
+            sha256=m["sha256"], title=m["title"], date=m["date"],
+        )
+
+    def report_row(self, report_id: int) -> ReportRow | None:
+        rows = self.reports(ids=[report_id], all_versions=True)
+        return rows[0] if rows else None
+
+    def report_id_for_sha(self, sha256: str) -> int | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(S.reports.c.id).where(S.reports.c.sha256 == sha256)).scalar()
+
+    def report_json(self, report_id: int) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            data = conn.execute(select(S.reports.c.data).where(S.reports.c.id == report_id)).scalar()
+        if data is None:
+            raise StoreError(f"库中没有编号为 {report_id} 的报告", f"no report {report_id} in the store")
+        return json.loads(data)
+
+    def load_report(self, report_id: int) -> Report:
+        return Report.from_json(self.report_json(report_id))
+
+    def original(self, report_id: int) -> tuple[str | None, bytes]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(S.files.c.name, S.files.c.data).select_from(
+                S.reports.join(S.files, S.reports.c.sha256 == S.files.c.sha256)).where(
+                S.reports.c.id == report_id)).first()
+        if row is None:
+            raise StoreError(f"库中没有编号为 {report_id} 的报告", f"no report {report_id} in the store")
+        return row.name, bytes(row.data)
+
+    def findings(self, report_id: int) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(S.findings).where(S.findings.c.report_id == report_id).order_by(
+                S.findings.c.id)).mappings().all()
+        out = []
+        order = {"error": 0, "warning": 1, "info": 2}
+        for f in rows:
+            out.append({
+                "code": f["code"], "severity": f["severity"], "message": f["message"],
+                "cells": json.loads(f["cells"]) if f["cells"] else [],
+                "expected": json.loads(f["expected"]) if f["expected"] else None,
+                "actual": json.loads(f["actual"]) if f["actual"] else None,
+                "at": f["at"], "previous_id": f["previous_id"],
+            })
+        out.sort(key=lambda f: (order.get(f["severity"], 9), f["code"]))
+        return out
+
+    def failures(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [dict(m) for m in conn.execute(select(S.failures).order_by(S.failures.c.id)).mappings()]
+
+    def agencies(self, region: str | None = None) -> list[dict[str, Any]]:
+        a, r = S.agencies, S.reports
+        n_reports = select(func.count()).where(r.c.agency_id == a.c.id, r.c.current).scalar_subquery()
+        years = select(func.max(r.c.year)).where(r.c.agency_id == a.c.id).scalar_subquery()
+        q = select(a, n_reports.label("reports"), years.label("last_year"))
+        if region:
+            q = q.where(region_clause(region))
+        q = q.order_by(a.c.province, a.c.city, a.c.county, a.c.township, a.c.level, a.c.name)
+        with self.engine.connect() as conn:
+            rows = [dict(m) for m in conn.execute(q).mappings()]
+            names = conn.execute(select(S.agency_names.c.agency_id, S.agency_names.c.name)).all()
+        by = {}
+        for aid, name in names:
+            by.setdefault(aid, []).append(name)
+        for row in rows:
+            row["region"] = RegionPath(row["province"], row["city"], row["county"], row["township"]).path
+            row["names"] = sorted(by.get(row["id"], []))
+            row.pop("created", None)
+        return rows
+
+    # -- agencies from the office's CSV --------------------------------------------------------
+
+    def import_agencies(self, data: bytes | str):
+        from .agencies import import_agencies
+
+        return import_agencies(self, data)
+
+
+def _safe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001
+        return url
+
+
+__all__ = ["ReportRow", "Store", "StoreError", "default_path", "region_clause", "resolve_url"]

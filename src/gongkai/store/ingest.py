@@ -1,0 +1,281 @@
+"""Batch ingest: walk the paths, parse and check in worker processes (one per core), write with one
+writer in transactions of a few dozen reports. Stopped at any moment, a run leaves whole reports only;
+run again, it skips what is stored and finishes the job."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, select, update
+
+from ..inputs import REPORT_SUFFIXES
+from . import schema as S
+from .work import Parsed, init_worker, parse_bytes, parse_chunk
+from .writer import Outcome, Writer, crossyear_agency, recount, restore_bands
+
+CHUNK = 8  # files per task sent to a worker
+BATCH = 64  # reports per transaction …
+BATCH_SECONDS = 1.0  # … or this long, whichever comes first
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    files: int = 0
+    new: int = 0  # reports stored for the first time
+    replaced: int = 0  # corrected re-submissions: stored, the agency's older report for that year kept as a version
+    duplicates: int = 0  # same bytes as another file of this run (or stored by it)
+    unchanged: int = 0  # already stored by an earlier run
+    failed: int = 0  # could not be read (this run)
+    failed_known: int = 0  # could not be read, already recorded by an earlier run
+    seconds: float = 0.0
+    failures: list[tuple[str, str, str]] = field(default_factory=list)  # (path, reason, message)
+
+    @property
+    def stored(self) -> int:
+        return self.new + self.replaced
+
+    @property
+    def rate(self) -> float:
+        return self.files / self.seconds if self.seconds else 0.0
+
+    def add(self, o: Outcome) -> None:
+        if o.status == "new":
+            self.new += 1
+        elif o.status == "replaced":
+            self.replaced += 1
+        elif o.status == "duplicate":
+            self.duplicates += 1
+        elif o.status == "unchanged":
+            self.unchanged += 1
+        elif o.status in ("failed", "failed-known"):
+            if o.status == "failed":
+                self.failed += 1
+            else:
+                self.failed_known += 1
+            self.failures.append((o.path, o.reason or "", o.message or ""))
+
+    def to_json(self) -> dict:
+        return {
+            "files": self.files, "new": self.new, "replaced": self.replaced, "duplicates": self.duplicates,
+            "unchanged": self.unchanged, "failed": self.failed, "failed_known": self.failed_known,
+            "seconds": round(self.seconds, 3), "rate": round(self.rate, 1),
+            "failures": [{"path": p, "reason": r, "message": m} for p, r, m in self.failures],
+        }
+
+
+def iter_files(paths: Iterable[str]) -> Iterator[str]:
+    """Files named, and report files under the directories named (recursively, hidden ones skipped)."""
+    for arg in paths:
+        p = Path(arg)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not any(
+                    part.startswith(".") for part in f.relative_to(p).parts
+                ):
+                    yield str(f)
+        else:
+            yield str(p)
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover
+        return max(1, os.cpu_count() or 1)
+
+
+Progress = Callable[[IngestSummary, int], None]
+
+
+def ingest(store, paths: list[str], *, jobs: int | None = None, retry_failed: bool = False,
+           progress: Progress | None = None, batch: int = BATCH) -> IngestSummary:
+    started = time.monotonic()
+    files = list(dict.fromkeys(iter_files(paths)))
+    summary = IngestSummary(files=len(files))
+    known_reports, known_failures = store.known_hashes()
+    known = frozenset(known_reports if retry_failed else known_reports | known_failures)
+    writer = Writer(store.engine)
+    jobs = jobs or default_jobs()
+    pending: list[Parsed] = []
+    last_flush = time.monotonic()
+    if progress:
+        progress(summary, len(files))
+
+    def flush() -> None:
+        nonlocal last_flush
+        if pending:
+            for o in writer.write(pending):
+                summary.add(o)
+            pending.clear()
+        last_flush = time.monotonic()
+        summary.seconds = time.monotonic() - started
+        if progress:
+            progress(summary, len(files))
+
+    def take(results: list[Parsed]) -> None:
+        for p in results:
+            if p.status == "known":
+                summary.add(Outcome("unchanged" if p.sha256 in known_reports else "failed-known", p.path,
+                                    reason="known", message="此前已记录为无法读取（already recorded as unreadable）"))
+            else:
+                pending.append(p)
+        if len(pending) >= batch or time.monotonic() - last_flush >= BATCH_SECONDS:
+            flush()
+        elif progress and results:
+            summary.seconds = time.monotonic() - started
+            progress(summary, len(files))
+
+    chunks = [files[i:i + CHUNK] for i in range(0, len(files), CHUNK)]
+    if jobs <= 1 or len(chunks) <= 1:
+        init_worker(known)
+        try:
+            for c in chunks:
+                take(parse_chunk(c))
+        finally:
+            init_worker(frozenset())
+    else:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(known,)) as ex:
+            inflight: deque[Future] = deque()
+            it = iter(chunks)
+            for c in it:
+                inflight.append(ex.submit(parse_chunk, c))
+                if len(inflight) >= jobs * 4:
+                    break
+            while inflight:
+                results = inflight.popleft().result()
+                nxt = next(it, None)
+                if nxt is not None:
+                    inflight.append(ex.submit(parse_chunk, nxt))
+                take(results)
+    flush()
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+# ---------------------------------------------------------------------------------------------
+# recheck: the stored files read and checked again (after the reader or the catalogue changed)
+
+
+@dataclass(slots=True)
+class RecheckSummary:
+    reports: int = 0
+    changed: int = 0  # reports whose findings changed
+    failed: int = 0
+    seconds: float = 0.0
+    failures: list[tuple[int, str]] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"reports": self.reports, "changed": self.changed, "failed": self.failed,
+                "seconds": round(self.seconds, 3), "failures": [{"id": i, "message": m} for i, m in self.failures]}
+
+
+def _recheck_chunk(items: list[tuple[int, str | None, bytes, str]]) -> list[tuple[int, Parsed]]:
+    return [(rid, parse_bytes(data, path, sha)) for rid, path, data, sha in items]
+
+
+def recheck(store, *, jobs: int | None = None, all_versions: bool = True, progress: Progress | None = None
+            ) -> RecheckSummary:
+    """Read every stored file again, replace its parsed report, cells, findings and text sketch, then run
+    the cross-year rules over every agency. Agency and year are kept as stored."""
+    started = time.monotonic()
+    out = RecheckSummary()
+    q = select(S.reports.c.id).order_by(S.reports.c.id)
+    if not all_versions:
+        q = q.where(S.reports.c.current)
+    with store.engine.connect() as conn:
+        ids = list(conn.execute(q).scalars())
+    out.reports = len(ids)
+    writer = Writer(store.engine)
+    jobs = jobs or default_jobs()
+    tick = IngestSummary(files=len(ids))
+
+    def load(chunk_ids):
+        with store.engine.connect() as conn:
+            rows = conn.execute(select(S.reports.c.id, S.reports.c.path, S.files.c.data, S.files.c.sha256).select_from(
+                S.reports.join(S.files, S.reports.c.sha256 == S.files.c.sha256)).where(
+                S.reports.c.id.in_(chunk_ids))).all()
+        return [(r.id, r.path, bytes(r.data), r.sha256) for r in rows]
+
+    def write(results: list[tuple[int, Parsed]]) -> None:
+        with store.engine.begin() as conn:
+            for rid, p in results:
+                if p.status != "ok":
+                    out.failed += 1
+                    out.failures.append((rid, p.message or ""))
+                    continue
+                if _replace(conn, rid, p):
+                    out.changed += 1
+        tick.new += len(results)
+        tick.seconds = time.monotonic() - started
+        if progress:
+            progress(tick, len(ids))
+
+    chunks = [ids[i:i + CHUNK * 4] for i in range(0, len(ids), CHUNK * 4)]
+    if jobs <= 1 or len(chunks) <= 1:
+        for c in chunks:
+            write(_recheck_chunk(load(c)))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as ex:
+            inflight: deque[Future] = deque()
+            it = iter(chunks)
+            for c in it:
+                inflight.append(ex.submit(_recheck_chunk, load(c)))
+                if len(inflight) >= jobs * 2:
+                    break
+            while inflight:
+                results = inflight.popleft().result()
+                nxt = next(it, None)
+                if nxt is not None:
+                    inflight.append(ex.submit(_recheck_chunk, load(nxt)))
+                write(results)
+    with store.engine.connect() as conn:
+        agency_ids = list(conn.execute(select(S.agencies.c.id)).scalars())
+    for i in range(0, len(agency_ids), 200):
+        with store.engine.begin() as conn:
+            for aid in agency_ids[i:i + 200]:
+                crossyear_agency(writer, conn, aid)
+    from .. import similar as sim
+
+    with store.engine.begin() as conn:  # every sketch is now made with this version's parameters
+        conn.execute(delete(S.store_meta).where(S.store_meta.c.key == "text_sketch"))
+        conn.execute(S.store_meta.insert().values(key="text_sketch", value=json.dumps(sim.PARAMS)))
+    out.seconds = time.monotonic() - started
+    return out
+
+
+def _replace(conn, rid: int, p: Parsed) -> bool:
+    """Replace a stored report's parsed data, cells, single-report findings and sketch. True when its
+    findings changed."""
+    from .writer import CELL_COLUMNS, FINDING_COLUMNS, _finding_tuple, bulk_insert, crossyear_codes
+
+    cross = crossyear_codes()
+    old = conn.execute(select(S.findings.c.code, S.findings.c.message).where(
+        S.findings.c.report_id == rid, S.findings.c.code.not_in(cross))).all()
+    new = [(f["code"], f["message"]) for f in p.findings]
+    changed = sorted(map(tuple, old)) != sorted(new)
+    conn.execute(delete(S.findings).where(S.findings.c.report_id == rid, S.findings.c.code.not_in(cross)))
+    bulk_insert(conn, S.findings, FINDING_COLUMNS, [_finding_tuple(rid, f) for f in p.findings])
+    conn.execute(delete(S.cells).where(S.cells.c.report_id == rid))
+    bulk_insert(conn, S.cells, CELL_COLUMNS, [(rid, *c) for c in p.cells])
+    conn.execute(update(S.reports).where(S.reports.c.id == rid).values(
+        data=p.report_json, edition=p.edition, title=p.title, format=p.format or "unknown",
+        date=dt.date.fromisoformat(p.date) if p.date else None, agency_printed=p.agency,
+    ))
+    current = conn.execute(select(S.reports.c.current).where(S.reports.c.id == rid)).scalar()
+    conn.execute(delete(S.text_bands).where(S.text_bands.c.report_id == rid))
+    conn.execute(delete(S.text_signatures).where(S.text_signatures.c.report_id == rid))
+    if p.sketch is not None:
+        conn.execute(S.text_signatures.insert().values(report_id=rid, signature=p.sketch.signature,
+                                                       shingles=p.sketch.shingles, chars=p.sketch.chars))
+        if current:
+            restore_bands(conn, [rid])
+    recount(conn, rid)
+    return changed

@@ -1,0 +1,28 @@
+"""Alembic environment for the gongkai store. Run programmatically by gongkai.store.db.migrate(),
+which hands over an open connection; there is no alembic.ini."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from gongkai.store.schema import metadata
+
+VERSION_TABLE = "gongkai_schema_version"
+
+
+def run() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is None:  # pragma: no cover - only the programmatic runner is supported
+        raise RuntimeError("gongkai migrations run through gongkai.store.db.migrate(), not the alembic CLI")
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        version_table=VERSION_TABLE,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run()

@@ -1,0 +1,133 @@
+"""Who sees what. An admin sees everything; a reviewer sees the agencies of its region and everything
+below it (every place named in its region is one of the agency's places — the store's region filter);
+a submitter sees its own agency. Reports without an agency are the admin's only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from ..agencies import RegionPath, region_names
+from ..store import ReportRow, Store
+from ..store import schema as S
+from .auth import User
+
+
+class Forbidden(Exception):
+    """The user may not see or do this (the pages answer 403 in Chinese; nothing says whether it exists)."""
+
+
+def _places(region: RegionPath | dict) -> set[str]:
+    if isinstance(region, dict):
+        return {region.get(k) for k in ("province", "city", "county", "township")} - {None, ""}
+    return {region.province, region.city, region.county, region.township} - {None, ""}
+
+
+@dataclass(slots=True)
+class Scope:
+    user: User
+
+    # -- tests on one thing ----------------------------------------------------------------------
+
+    def sees_places(self, places: set[str]) -> bool:
+        if self.user.role == "admin":
+            return True
+        if self.user.role == "reviewer":
+            names = region_names(self.user.region or "")
+            return bool(names) and all(n in places for n in names)
+        return False
+
+    def sees_row(self, row: ReportRow | None) -> bool:
+        if row is None:
+            return False
+        if self.user.role == "admin":
+            return True
+        if row.agency_id is None:
+            return False
+        if self.user.role == "submitter":
+            return row.agency_id == self.user.agency_id
+        return self.sees_places(_places(row.region))
+
+    def sees_agency(self, agency: dict[str, Any] | None) -> bool:
+        if agency is None:
+            return False
+        if self.user.role == "admin":
+            return True
+        if self.user.role == "submitter":
+            return agency["id"] == self.user.agency_id
+        return self.sees_places(_places(agency))
+
+    def allows_region(self, region: str, store: Store | None = None) -> bool:
+        """A roll-up region the user may open: its own region or one inside it — it names every place the
+        user's region names, or (given the store) every agency it takes in is in the user's region."""
+        if self.user.role == "admin":
+            return True
+        if self.user.role != "reviewer":
+            return False
+        mine = region_names(self.user.region or "")
+        asked = region_names(region)
+        if not mine or not asked:
+            return False
+        if all(n in asked for n in mine):
+            return True
+        if store is None:
+            return False
+        from ..store import region_clause
+
+        a = S.agencies.c
+        with store.engine.connect() as conn:
+            taken = conn.execute(select(a.province, a.city, a.county, a.township).where(
+                region_clause("/".join(asked)))).all()
+        return bool(taken) and all(self.sees_places({p for p in t if p}) for t in taken)
+
+    def report(self, store: Store, report_id: int) -> ReportRow:
+        row = store.report_row(report_id)
+        if not self.sees_row(row):
+            raise Forbidden(report_id)
+        return row
+
+    def agency(self, store: Store, agency_id: int) -> dict[str, Any]:
+        with store.engine.connect() as conn:
+            m = conn.execute(select(S.agencies).where(S.agencies.c.id == agency_id)).mappings().first()
+        ag = dict(m) if m else None
+        if not self.sees_agency(ag):
+            raise Forbidden(agency_id)
+        ag["region"] = RegionPath(ag["province"], ag["city"], ag["county"], ag["township"]).path
+        return ag
+
+    # -- lists -----------------------------------------------------------------------------------
+
+    def reports(self, store: Store, *, year: int | None = None, region: str | None = None,
+                all_versions: bool = False) -> list[ReportRow]:
+        """Reports the user may see (current versions unless ``all_versions``), narrowed by year and region."""
+        role = self.user.role
+        if role == "submitter":
+            if self.user.agency_id is None:
+                return []
+            with store.engine.connect() as conn:
+                ids = list(conn.execute(select(S.reports.c.id).where(
+                    S.reports.c.agency_id == self.user.agency_id)).scalars())
+            rows = store.reports(ids=ids, year=year, region=region or None, all_versions=all_versions)
+        elif role == "reviewer":
+            combined = "/".join(region_names(self.user.region or "") + (region_names(region) if region else []))
+            if not combined:
+                return []
+            rows = store.reports(year=year, region=combined, all_versions=all_versions)
+        else:
+            rows = store.reports(year=year, region=region or None, all_versions=all_versions)
+        return [r for r in rows if self.sees_row(r)]
+
+    def agencies(self, store: Store) -> list[dict[str, Any]]:
+        role = self.user.role
+        if role == "reviewer":
+            rows = store.agencies(region="/".join(region_names(self.user.region or ""))) if self.user.region else []
+        elif role == "submitter":
+            rows = [a for a in store.agencies() if a["id"] == self.user.agency_id]
+        else:
+            rows = store.agencies()
+        return [a for a in rows if self.sees_agency(a)]
+
+    def default_region(self) -> str | None:
+        return self.user.region if self.user.role == "reviewer" else None

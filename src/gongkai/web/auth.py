@@ -1,0 +1,293 @@
+"""Users, passwords, sessions and the audit log — plain functions over the store's engine, used by the
+web application and by ``gongkai users``.
+
+Passwords are hashed with argon2id (argon2-cffi). A session is a random token in an HttpOnly cookie;
+the database keeps only the token's SHA-256, with the session's CSRF token and its expiry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from ..agencies import region_names
+from ..store import schema as S
+from .schema import ROLE_ZH, ROLES, web_audit, web_sessions, web_users
+
+SESSION_TTL = dt.timedelta(hours=12)
+MIN_PASSWORD = 8
+_hasher = PasswordHasher()
+# verified against when the user does not exist, so a wrong name costs as long as a wrong password
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(8))
+
+
+class UserError(ValueError):
+    """A user that cannot be created or changed (Chinese message)."""
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _aware(t: dt.datetime) -> dt.datetime:
+    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)  # SQLite gives naive datetimes back
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+@dataclass(slots=True)
+class User:
+    id: int
+    username: str
+    role: str
+    region: str | None = None
+    agency_id: int | None = None
+    agency: str | None = None  # the agency's name, for a submitter
+    display_name: str | None = None
+    active: bool = True
+    last_login: dt.datetime | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def can_decide(self) -> bool:
+        """Reviewers and admins decide on findings; submitters see the decisions."""
+        return self.role in ("admin", "reviewer")
+
+    @property
+    def role_zh(self) -> str:
+        return ROLE_ZH.get(self.role, self.role)
+
+    @property
+    def scope_zh(self) -> str:
+        if self.role == "admin":
+            return "全部"
+        if self.role == "reviewer":
+            return self.region or "（未设地区）"
+        return self.agency or f"机关 #{self.agency_id}"
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "username": self.username, "role": self.role, "region": self.region,
+                "agency_id": self.agency_id, "agency": self.agency, "display_name": self.display_name,
+                "active": self.active,
+                "last_login": self.last_login.isoformat() if self.last_login else None}
+
+
+def _user(m, agency: str | None = None) -> User:
+    return User(m["id"], m["username"], m["role"], m["region"], m["agency_id"], agency, m["display_name"],
+                bool(m["active"]), m["last_login"])
+
+
+def _agency_name(conn, agency_id: int | None) -> str | None:
+    if agency_id is None:
+        return None
+    return conn.execute(select(S.agencies.c.name).where(S.agencies.c.id == agency_id)).scalar()
+
+
+def resolve_agency(engine: Engine, agency: str | int | None) -> int | None:
+    """An agency id from an id or a name (exact name, else a unique match among its spellings)."""
+    if agency in (None, ""):
+        return None
+    with engine.connect() as conn:
+        if isinstance(agency, int) or str(agency).isdigit():
+            aid = conn.execute(select(S.agencies.c.id).where(S.agencies.c.id == int(agency))).scalar()
+            if aid is None:
+                raise UserError(f"库中没有编号为 {agency} 的机关")
+            return aid
+        ids = set(conn.execute(select(S.agencies.c.id).where(S.agencies.c.name == agency)).scalars())
+        if not ids:
+            from ..agencies import canonical_name
+
+            ids = set(conn.execute(select(S.agency_names.c.agency_id).where(
+                S.agency_names.c.name == canonical_name(agency))).scalars())
+    if not ids:
+        raise UserError(f"库中没有名为“{agency}”的机关（请先导入机关名单或上传该机关的报告）")
+    if len(ids) > 1:
+        raise UserError(f"名为“{agency}”的机关不止一个（编号 {', '.join(map(str, sorted(ids)))}），请用编号指定")
+    return ids.pop()
+
+
+def validate(role: str, region: str | None, agency_id: int | None) -> None:
+    if role not in ROLES:
+        raise UserError(f"角色应为 {'、'.join(ROLES)} 之一（admin 管理员、reviewer 审核人、submitter 填报人）")
+    if role == "reviewer" and not (region and region_names(region)):
+        raise UserError("审核人须指定所辖地区，如“江西省/宜春市/奉新县”")
+    if role == "submitter" and agency_id is None:
+        raise UserError("填报人须指定所属机关")
+
+
+def add_user(engine: Engine, username: str, password: str, role: str, *, region: str | None = None,
+             agency_id: int | None = None, display_name: str | None = None) -> User:
+    username = (username or "").strip()
+    if not username or len(username) > 64 or any(ch.isspace() for ch in username):
+        raise UserError("用户名不能为空、不能含空格，最长 64 个字符")
+    if len(password or "") < MIN_PASSWORD:
+        raise UserError(f"密码至少 {MIN_PASSWORD} 个字符")
+    region = (region or "").strip() or None
+    validate(role, region, agency_id)
+    values = {"username": username, "password_hash": hash_password(password), "role": role,
+              "region": region if role == "reviewer" else None,
+              "agency_id": agency_id if role == "submitter" else None,
+              "display_name": display_name, "active": True, "created": now()}
+    try:
+        with engine.begin() as conn:
+            uid = conn.execute(insert(web_users).values(**values)).inserted_primary_key[0]
+    except IntegrityError as exc:
+        raise UserError(f"用户名“{username}”已存在") from exc
+    return get_user(engine, uid)
+
+
+def get_user(engine: Engine, user_id: int) -> User | None:
+    with engine.connect() as conn:
+        m = conn.execute(select(web_users).where(web_users.c.id == user_id)).mappings().first()
+        return _user(m, _agency_name(conn, m["agency_id"])) if m else None
+
+
+def find_user(engine: Engine, username: str) -> User | None:
+    with engine.connect() as conn:
+        m = conn.execute(select(web_users).where(web_users.c.username == username)).mappings().first()
+        return _user(m, _agency_name(conn, m["agency_id"])) if m else None
+
+
+def list_users(engine: Engine) -> list[User]:
+    with engine.connect() as conn:
+        names = dict(conn.execute(select(S.agencies.c.id, S.agencies.c.name)).all())
+        return [_user(m, names.get(m["agency_id"])) for m in
+                conn.execute(select(web_users).order_by(web_users.c.id)).mappings()]
+
+
+def count_admins(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(web_users).where(
+            web_users.c.role == "admin", web_users.c.active)).scalar_one()
+
+
+def set_password(engine: Engine, user_id: int, password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise UserError(f"密码至少 {MIN_PASSWORD} 个字符")
+    with engine.begin() as conn:
+        conn.execute(update(web_users).where(web_users.c.id == user_id).values(password_hash=hash_password(password)))
+        conn.execute(delete(web_sessions).where(web_sessions.c.user_id == user_id))
+
+
+def set_active(engine: Engine, user_id: int, active: bool) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(web_users).where(web_users.c.id == user_id).values(active=active))
+        if not active:
+            conn.execute(delete(web_sessions).where(web_sessions.c.user_id == user_id))
+
+
+def authenticate(engine: Engine, username: str, password: str) -> User | None:
+    with engine.connect() as conn:
+        m = conn.execute(select(web_users).where(web_users.c.username == (username or "").strip())).mappings().first()
+    if m is None:
+        verify_password(_DUMMY_HASH, password or "")
+        return None
+    if not verify_password(m["password_hash"], password or "") or not m["active"]:
+        return None
+    with engine.begin() as conn:
+        values: dict[str, Any] = {"last_login": now()}
+        if _hasher.check_needs_rehash(m["password_hash"]):
+            values["password_hash"] = hash_password(password)
+        conn.execute(update(web_users).where(web_users.c.id == m["id"]).values(**values))
+    return get_user(engine, m["id"])
+
+
+# ---------------------------------------------------------------------------------------------- sessions
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_session(engine: Engine, user_id: int, ttl: dt.timedelta = SESSION_TTL) -> tuple[str, str]:
+    """A new session: (cookie token, CSRF token)."""
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    t = now()
+    with engine.begin() as conn:
+        conn.execute(delete(web_sessions).where(web_sessions.c.expires < t))
+        conn.execute(insert(web_sessions).values(token_hash=_token_hash(token), user_id=user_id, csrf=csrf,
+                                                 created=t, expires=t + ttl))
+    return token, csrf
+
+
+def session_user(engine: Engine, token: str | None) -> tuple[User, str] | None:
+    """The active user of a session token and the session's CSRF token, or None."""
+    if not token or len(token) > 200:
+        return None
+    with engine.connect() as conn:
+        m = conn.execute(select(web_sessions).where(web_sessions.c.token_hash == _token_hash(token))).mappings().first()
+    if m is None or _aware(m["expires"]) < now():
+        return None
+    user = get_user(engine, m["user_id"])
+    if user is None or not user.active:
+        return None
+    return user, m["csrf"]
+
+
+def end_session(engine: Engine, token: str | None) -> None:
+    if token:
+        with engine.begin() as conn:
+            conn.execute(delete(web_sessions).where(web_sessions.c.token_hash == _token_hash(token)))
+
+
+# ---------------------------------------------------------------------------------------------- audit
+
+ACTION_ZH = {
+    "login": "登录", "login.failed": "登录失败", "logout": "退出", "upload": "上传报告", "upload.failed": "上传失败",
+    "decision": "审核意见", "write.render": "生成报告", "write.store": "撰写并入库", "user.add": "新增用户",
+    "user.password": "修改密码", "user.active": "启用/停用用户",
+}
+
+
+def audit(engine: Engine, user: User | None, action: str, target: str | None = None,
+          detail: dict[str, Any] | None = None, ip: str | None = None) -> None:
+    with engine.begin() as conn:
+        conn.execute(insert(web_audit).values(
+            at=now(), user_id=user.id if user else None, username=user.username if user else None, action=action,
+            target=target, detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
+            ip=(ip or "")[:64] or None))
+
+
+def audit_log(engine: Engine, *, limit: int = 200, offset: int = 0, action: str | None = None,
+              target: str | None = None) -> list[dict[str, Any]]:
+    q = select(web_audit).order_by(web_audit.c.id.desc()).limit(limit).offset(offset)
+    if action:
+        q = q.where(web_audit.c.action == action)
+    if target:
+        q = q.where(web_audit.c.target == target)
+    with engine.connect() as conn:
+        rows = [dict(m) for m in conn.execute(q).mappings()]
+    for r in rows:
+        r["detail"] = json.loads(r["detail"]) if r["detail"] else None
+        r["action_zh"] = ACTION_ZH.get(r["action"], r["action"])
+    return rows

@@ -1,0 +1,169 @@
+"""Upload and review: dropping files, a report's page (metadata, the tables in the official layout, the
+findings with their cells and source passages), decisions on findings, downloads."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+
+from ...agencies import RegionPath
+from ...inputs import REPORT_SUFFIXES
+from .. import auth
+from ..access import Forbidden
+from ..deps import Csrf, PageUser, client_ip, render, scope
+from ..schema import DECISIONS
+from ..uploads import MB, UploadError, UploadResult, check_upload, save
+from ..views import DOCUMENTS, FORMAT_ZH, findings_view, tables_view
+
+router = APIRouter(include_in_schema=False)
+
+
+def content_disposition(filename: str) -> str:
+    ascii_name = "".join(ch if ch.isascii() and ch.isalnum() or ch in "._-" else "_" for ch in filename) or "file"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+async def handle_uploads(request: Request, user, files) -> list[UploadResult]:
+    """Check, save by hash and ingest every uploaded file; one result per file, in order."""
+    settings = request.app.state.settings
+    engine = request.app.state.store.engine
+    results: list[UploadResult] = []
+    if len(files) > settings.max_files:
+        raise HTTPException(413, f"一次最多上传 {settings.max_files} 个文件，您选择了 {len(files)} 个。请分批上传。")
+    for f in files:
+        name = getattr(f, "filename", None) or "upload"
+        data = await f.read(settings.max_file_bytes + 1)
+        try:
+            clean = check_upload(name, len(data), settings.max_file_bytes)
+        except UploadError as exc:
+            results.append(UploadResult(name, None, "refused", reason=exc.reason, message=str(exc)))
+            continue
+        path, sha = save(settings.upload_dir, clean, data)
+        expect = user.agency_id if user.role == "submitter" else None
+        result = await run_in_threadpool(request.app.state.ingester.run, path, clean, sha, expect)
+        results.append(result)
+    sc = scope(user)
+    store = request.app.state.store
+    for r in results:
+        if r.report_id is not None:
+            row = store.report_row(r.report_id)
+            if not sc.sees_row(row):
+                r.extra["outside"] = True
+        auth.audit(engine, user, "upload" if r.report_id is not None else "upload.failed",
+                   f"report:{r.report_id}" if r.report_id is not None else f"file:{r.name}",
+                   {"name": r.name, "sha256": r.sha256, "status": r.status, "reason": r.reason,
+                    "message": r.message}, ip=client_ip(request))
+    return results
+
+
+@router.get("/upload")
+def upload_page(request: Request, user=PageUser):
+    s = request.app.state.settings
+    return render(request, "upload.html", {
+        "nav": "upload", "max_mb": s.max_file_bytes / MB, "max_files": s.max_files,
+        "suffixes": sorted(REPORT_SUFFIXES), "accept": ",".join(sorted(REPORT_SUFFIXES))})
+
+
+@router.post("/upload", dependencies=[Csrf])
+async def upload(request: Request, user=PageUser):
+    s = request.app.state.settings
+    form = await request.form(max_files=s.max_files + 1)
+    files = [f for f in form.getlist("files") if hasattr(f, "read") and (getattr(f, "filename", "") or "")]
+    if not files:
+        raise HTTPException(400, "没有选择文件。请选择或拖入要上传的报告文件后再提交。")
+    results = await handle_uploads(request, user, files)
+    ok = sum(1 for r in results if r.ok)
+    status = 200 if ok else 400
+    return render(request, "upload_result.html", {"nav": "upload", "results": results, "ok": ok}, status_code=status)
+
+
+@router.get("/reports/{report_id}")
+def report_page(request: Request, report_id: int, user=PageUser):
+    store = request.app.state.store
+    row = scope(user).report(store, report_id)
+    report = store.load_report(report_id)
+    doc = DOCUMENTS.get(store, report_id, row.sha256)
+    findings = findings_view(store, report_id, report, doc)
+    tables = tables_view(report, findings)
+    versions = []
+    if row.agency_id is not None and row.year is not None:
+        versions = [r for r in store.reports(year=row.year, all_versions=True, ids=_agency_reports(store, row.agency_id))
+                    if r.id != row.id]
+    counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("error", "warning", "info")}
+    undecided = sum(1 for f in findings if not f["decision"])
+    name = (row.path or "").replace("\\", "/").rsplit("/", 1)[-1] or None
+    return render(request, "report.html", {
+        "nav": "reports", "row": row, "report": report, "tables": tables, "findings": findings, "counts": counts,
+        "undecided": undecided, "versions": versions, "format_zh": FORMAT_ZH.get(row.format, row.format),
+        "sections": report.sections, "contact": report.contact, "has_source": doc is not None, "name": name,
+        "decisions": DECISIONS,
+    })
+
+
+def _agency_reports(store, agency_id: int) -> list[int]:
+    from sqlalchemy import select
+
+    from ...store import schema as S
+
+    with store.engine.connect() as conn:
+        return list(conn.execute(select(S.reports.c.id).where(S.reports.c.agency_id == agency_id)).scalars())
+
+
+@router.post("/reports/{report_id}/findings/{fp}", dependencies=[Csrf])
+def decide_page(request: Request, report_id: int, fp: str, decision: str = Form(...), comment: str = Form(""),
+                user=PageUser):
+    apply_decision(request, user, report_id, fp, decision, comment)
+    return RedirectResponse(f"/reports/{report_id}#f-{fp}", status_code=303)
+
+
+def apply_decision(request: Request, user, report_id: int, fp: str, decision: str, comment: str | None) -> dict:
+    from ..views import decide, fingerprint
+
+    store = request.app.state.store
+    scope(user).report(store, report_id)
+    if not user.can_decide:
+        raise Forbidden(report_id)
+    if decision not in DECISIONS:
+        raise HTTPException(422, "审核意见应为“确认”（accepted）或“驳回”（dismissed）")
+    finding = next((f for f in store.findings(report_id) if fingerprint(f) == fp), None)
+    if finding is None:
+        raise HTTPException(404, "该问题不存在（报告可能已重新审核），请刷新页面。")
+    decide(store.engine, user, report_id, fp, finding["code"], decision, comment)
+    auth.audit(store.engine, user, "decision", f"report:{report_id}",
+               {"finding": fp, "code": finding["code"], "decision": decision, "comment": comment or None},
+               ip=client_ip(request))
+    return {"report_id": report_id, "fingerprint": fp, "code": finding["code"], "decision": decision,
+            "comment": (comment or "").strip() or None}
+
+
+@router.get("/reports/{report_id}/original")
+def original(request: Request, report_id: int, user=PageUser):
+    store = request.app.state.store
+    scope(user).report(store, report_id)
+    name, data = store.original(report_id)
+    return Response(data, media_type="application/octet-stream",
+                    headers={"Content-Disposition": content_disposition(name or f"report-{report_id}")})
+
+
+RENDER_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "html": "text/html; charset=utf-8"}
+
+
+@router.get("/reports/{report_id}/render/{fmt}")
+def rerender(request: Request, report_id: int, fmt: str, user=PageUser):
+    from ...render import render as render_report
+
+    if fmt not in RENDER_TYPES:
+        raise HTTPException(404)
+    store = request.app.state.store
+    row = scope(user).report(store, report_id)
+    data = render_report(store.load_report(report_id), fmt)
+    filename = f"{row.year or ''}年{row.agency or '报告'}政府信息公开工作年度报告（规范版）.{fmt}"
+    return Response(data, media_type=RENDER_TYPES[fmt], headers={"Content-Disposition": content_disposition(filename)})
+
+
+def region_text(region: RegionPath) -> str:
+    return region.path or "（未知）"

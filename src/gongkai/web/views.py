@@ -1,0 +1,314 @@
+"""What the pages show, worked out from the core and the store: a report's tables in the official
+layout with the cells its findings name, the passage of the source each value was read from, the
+reviewers' decisions, an agency's figures over the years."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+from threading import Lock
+from typing import Any
+
+from sqlalchemy import select
+
+from ..checks import SEVERITY_ZH
+from ..document import Document, Paragraph, Row
+from ..formats import TABLE_NAMES, edition_for_year, get_edition
+from ..model import Report
+from ..render.layout import grids
+from ..rollup import FIGURES
+from ..store import Store
+from ..store import schema as S
+from .auth import User, now
+from .schema import DECISION_ZH, DECISIONS, web_decisions, web_users
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+FORMAT_ZH = {"text": "纯文本", "docx": "Word（.docx）", "doc": "Word（.doc）", "wps": "WPS", "html": "网页",
+             "pdf": "PDF", "rtf": "RTF", "json": "数据", "unknown": "未知"}
+
+
+def edition_key(report: Report) -> str:
+    if report.edition:
+        return report.edition
+    ed = edition_for_year(report.year)
+    return ed.key if ed else "2021"
+
+
+# ---------------------------------------------------------------------------------------------- findings
+
+
+def fingerprint(f: dict[str, Any]) -> str:
+    """A finding's stable name within its report: what it says, not its row id (a recheck that finds the
+    same thing keeps the decision)."""
+    key = json.dumps([f.get("code"), list(f.get("cells") or []), f.get("at"), f.get("message")], ensure_ascii=False)
+    return hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def decisions(engine, report_id: int) -> dict[str, dict[str, Any]]:
+    d, u = web_decisions, web_users
+    with engine.connect() as conn:
+        rows = conn.execute(select(d, u.c.username).select_from(d.outerjoin(u, d.c.user_id == u.c.id)).where(
+            d.c.report_id == report_id)).mappings().all()
+    return {m["fingerprint"]: {"decision": m["decision"], "decision_zh": DECISION_ZH.get(m["decision"]),
+                               "comment": m["comment"], "by": m["username"],
+                               "at": m["decided_at"].strftime("%Y-%m-%d %H:%M") if m["decided_at"] else None}
+            for m in rows}
+
+
+def decide(engine, user: User, report_id: int, fp: str, code: str, decision: str, comment: str | None) -> None:
+    if decision not in DECISIONS:
+        raise ValueError(decision)
+    d = web_decisions
+    values = {"code": code, "decision": decision, "comment": (comment or "").strip()[:2000] or None,
+              "user_id": user.id, "decided_at": now()}
+    with engine.begin() as conn:
+        done = conn.execute(d.update().where(d.c.report_id == report_id, d.c.fingerprint == fp).values(**values))
+        if not done.rowcount:
+            conn.execute(d.insert().values(report_id=report_id, fingerprint=fp, **values))
+
+
+def cell_name(ed, ref: str) -> str:
+    parts = ref.split(".")
+    try:
+        if len(parts) == 3:
+            return ed.cell_label(ref)
+        if len(parts) == 2:
+            return f"{TABLE_NAMES[parts[0]][:2]}「{ed.table(parts[0]).row(parts[1]).name}」"
+        return TABLE_NAMES.get(parts[0], ref)
+    except (KeyError, StopIteration):
+        return ref
+
+
+def findings_view(store: Store, report_id: int, report: Report, doc: Document | None) -> list[dict[str, Any]]:
+    ed = get_edition(edition_key(report))
+    decided = decisions(store.engine, report_id)
+    out = []
+    for i, f in enumerate(store.findings(report_id)):
+        fp = fingerprint(f)
+        at = f.get("at") or next((report.cell(c).at for c in f.get("cells") or []
+                                  if c.count(".") == 2 and report.cell(c) and report.cell(c).at), None)
+        out.append({
+            **f, "index": i, "fingerprint": fp, "severity_zh": SEVERITY_ZH.get(f["severity"], f["severity"]),
+            "cell_names": [cell_name(ed, c) for c in f.get("cells") or []],
+            "decision": decided.get(fp), "passage": passage(doc, at) if doc is not None and at else None,
+            "where": at,
+        })
+    out.sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["code"], f["index"]))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- tables
+
+
+def _expand(ref: str, ed) -> list[str]:
+    parts = ref.split(".")
+    try:
+        if len(parts) == 2:
+            return [f"{ref}.{c.key}" for c in ed.table(parts[0]).row(parts[1]).columns]
+        if len(parts) == 1:
+            return [f"{ref}.{r.key}.{c.key}" for r in ed.table(ref).rows for c in r.columns]
+    except KeyError:
+        return []
+    return [ref]
+
+
+def tables_view(report: Report, findings: list[dict[str, Any]] | None = None,
+                edition: str | None = None) -> list[dict[str, Any]]:
+    """The three tables as rows of cells (official merged layout), each value cell with what was printed,
+    where, and the findings that name it."""
+    key = edition or edition_key(report)
+    ed = get_edition(key)
+    flags: dict[str, list[int]] = {}
+    worst: dict[str, int] = {}
+    for f in findings or []:
+        for ref in f.get("cells") or []:
+            for r in _expand(ref, ed):
+                flags.setdefault(r, []).append(f["index"])
+                worst[r] = min(worst.get(r, 9), SEVERITY_ORDER.get(f["severity"], 9))
+    out = []
+    for tkey, g in grids(key).items():
+        rows = []
+        for grow in g.rows():
+            row_ref = next((".".join(c.ref.split(".")[:2]) for c in grow if c.ref), None)
+            cells = []
+            for c in grow:
+                item = {"text": c.text, "rowspan": c.rowspan, "colspan": c.colspan, "kind": c.kind, "ref": c.ref,
+                        "classes": [f"k-{c.kind}"], "title": None, "findings": []}
+                if c.kind == "label" and row_ref:
+                    item["row"] = row_ref
+                if c.ref:
+                    cell = report.cell(c.ref)
+                    if cell is None or cell.raw is None:
+                        item["text"], state = "", "missing"
+                    elif cell.blank:
+                        item["text"], state = "", "blank"
+                    elif cell.nil:
+                        item["text"], state = cell.raw.strip(), "nil"
+                    elif cell.unreadable:
+                        item["text"], state = cell.raw.strip(), "unreadable"
+                    else:
+                        item["text"], state = cell.raw.strip(), "number"
+                    item["classes"].append(f"s-{state}")
+                    if cell is not None and cell.at == "computed":
+                        item["classes"].append("s-computed")
+                    item["title"] = _cell_title(ed, c.ref, cell, state)
+                    item["at"] = cell.at if cell is not None else None
+                    if c.ref in flags:
+                        item["findings"] = flags[c.ref]
+                        item["classes"].append("flag-" + ("error", "warning", "info")[worst[c.ref]])
+                cells.append(item)
+            rows.append(cells)
+        out.append({"key": tkey, "name": TABLE_NAMES[tkey], "title": ed.table(tkey).title, "rows": rows,
+                    "ncols": g.ncols, "head_rows": g.head_rows, "edition": key,
+                    "present": bool(report.tables.get(tkey))})
+    return out
+
+
+_STATE_ZH = {"missing": "未填报（报告中没有这一格）", "blank": "空白", "nil": "填写为无（“/”等）",
+             "unreadable": "无法识别为数字", "number": ""}
+
+
+def _cell_title(ed, ref: str, cell, state: str) -> str:
+    parts = [cell_name(ed, ref)]
+    if _STATE_ZH.get(state):
+        parts.append(_STATE_ZH[state])
+    if cell is not None and cell.at:
+        parts.append("计算所得" if cell.at == "computed" else f"位置：{cell.at}")
+    return "；".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------- the source
+
+
+class _DocCache:
+    """Documents read from stored originals, by sha256 (a few dozen kept)."""
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self.items: OrderedDict[str, Document | None] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, store: Store, report_id: int, sha256: str) -> Document | None:
+        with self.lock:
+            if sha256 in self.items:
+                self.items.move_to_end(sha256)
+                return self.items[sha256]
+        from ..readers import read_bytes
+
+        try:
+            name, data = store.original(report_id)
+            doc = read_bytes(data, name)
+        except Exception:  # noqa: BLE001  the page still shows the stored report without its source
+            doc = None
+        with self.lock:
+            self.items[sha256] = doc
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return doc
+
+
+DOCUMENTS = _DocCache()
+
+
+def _within(at: str, target: str) -> bool:
+    return target == at or target.startswith(at + " ") or target.startswith(at + "(")
+
+
+def passage(doc: Document | None, at: str | None, around: int = 2) -> dict[str, Any] | None:
+    """The blocks printed around ``at`` (a paragraph or a table row, and its neighbours), the one at ``at``
+    marked — what the reviewer compares the value with."""
+    if doc is None or not at:
+        return None
+    target = at.split(" char ")[0]
+    hit = None
+    for i, b in enumerate(doc.blocks):
+        if isinstance(b, Row):
+            if _within(b.at, target) or any(_within(c.at, target) for c in b.cells if c.at):
+                hit = i
+                if b.at == target or any(c.at == target for c in b.cells):
+                    break
+        elif _within(b.at, target):
+            hit = i
+            if b.at == target:
+                break
+    if hit is None:
+        return None
+    blocks = []
+    for i in range(max(0, hit - around), min(len(doc.blocks), hit + around + 1)):
+        b = doc.blocks[i]
+        if isinstance(b, Paragraph):
+            blocks.append({"kind": "paragraph", "at": b.at, "text": b.text[:600], "hit": i == hit})
+        else:
+            cells = [{"text": c.text, "hit": i == hit and bool(c.at) and _within(c.at, target) and c.at != b.at}
+                     for c in b.cells]
+            blocks.append({"kind": "row", "at": b.at, "cells": cells, "hit": i == hit})
+    return {"at": at, "blocks": blocks}
+
+
+# ---------------------------------------------------------------------------------------------- an agency
+
+
+@dataclass(slots=True)
+class YearFigures:
+    year: int
+    report_id: int
+    values: dict[str, Any]
+
+
+def _figure(cells: dict[str, Any], refs: tuple[str, ...]):
+    vals = [cells.get(r) for r in refs]
+    if all(v is None for v in vals):
+        return None
+    total = sum(v for v in vals if v is not None)
+    return int(total) if float(total).is_integer() else round(total, 4)
+
+
+def figures_by_report(store: Store, report_ids: list[int]) -> dict[int, dict[str, Any]]:
+    wanted = {r for _, _, refs in FIGURES for r in refs}
+    out: dict[int, dict[str, Any]] = {rid: {} for rid in report_ids}
+    if not report_ids:
+        return out
+    c = S.cells.c
+    with store.engine.connect() as conn:
+        for rid, t, r, col, v in conn.execute(select(c.report_id, c.table_key, c.row_key, c.column_key, c.value).where(
+                c.report_id.in_(report_ids))):
+            ref = f"{t}.{r}.{col}"
+            if ref in wanted:
+                out[rid][ref] = v
+    return {rid: {key: _figure(cells, refs) for key, _, refs in FIGURES} for rid, cells in out.items()}
+
+
+def year_over_year(store: Store, rows) -> dict[str, Any]:
+    """Key figures of an agency's current reports, year by year, with the change from the year before."""
+    current = sorted((r for r in rows if r.current and r.year is not None), key=lambda r: r.year)
+    figs = figures_by_report(store, [r.id for r in current])
+    years = [r.year for r in current]
+    lines = []
+    for key, name, _ in FIGURES:
+        values = [figs[r.id].get(key) for r in current]
+        if all(v is None for v in values):
+            continue
+        changes = [None]
+        for prev, cur in zip(values, values[1:]):
+            if prev is None or cur is None:
+                changes.append(None)
+            else:
+                changes.append({"delta": cur - prev, "pct": (cur - prev) / prev if prev else None})
+        lines.append({"key": key, "name": name, "series": values, "changes": changes})
+    return {"years": years, "report_ids": [r.id for r in current], "lines": lines}
+
+
+def crossyear_findings(store: Store, rows) -> list[dict[str, Any]]:
+    out = []
+    by_id = {r.id: r for r in rows}
+    for r in sorted(rows, key=lambda r: (r.year or 0)):
+        if not r.current:
+            continue
+        for f in store.findings(r.id):
+            if f.get("previous_id") is not None or f["code"].startswith("GK6"):
+                prev = by_id.get(f.get("previous_id"))
+                out.append({**f, "report_id": r.id, "year": r.year, "previous_year": prev.year if prev else None,
+                            "severity_zh": SEVERITY_ZH.get(f["severity"], f["severity"])})
+    return out

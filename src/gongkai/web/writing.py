@@ -1,0 +1,140 @@
+"""Writing a report in the browser: the form's data ↔ the JSON contract, prefilled from the agency's
+previous report, totals computed and rules run as the user types, rendered to .docx or HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+
+from ..checks import SEVERITY_ZH, check
+from ..compose import DataError, compose, from_mapping
+from ..formats import EDITIONS, TABLE_NAMES, edition_for_year, get_edition
+from ..formats.common import SECTIONS
+from ..model import Report
+from ..render import render
+from ..render.layout import grids
+from ..store import Store
+from ..store import schema as S
+from ..totals import fill_totals, total_definitions
+from .views import cell_name
+
+
+def previous_report(store: Store, agency_id: int, year: int) -> tuple[int | None, Report | None]:
+    """The agency's current report for the latest year before ``year``."""
+    r = S.reports.c
+    with store.engine.connect() as conn:
+        rid = conn.execute(select(r.id).where(r.agency_id == agency_id, r.current, r.year < year).order_by(
+            r.year.desc(), r.id.desc()).limit(1)).scalar()
+    return (rid, store.load_report(rid)) if rid is not None else (None, None)
+
+
+def form_data(report: Report) -> dict[str, Any]:
+    """The form's values: {agency, year, date, edition, sections: {n: text}, cells: {ref: printed}}."""
+    cells = {}
+    for t, rows in report.tables.items():
+        for row, cols in rows.items():
+            for c, cell in cols.items():
+                if cell is None:
+                    continue
+                if cell.value is not None:
+                    from ..totals import format_number
+
+                    cells[f"{t}.{row}.{c}"] = format_number(cell.value)
+                elif cell.raw and cell.raw.strip():
+                    cells[f"{t}.{row}.{c}"] = cell.raw.strip()
+    return {"agency": report.agency or "", "year": report.year, "date": report.date.isoformat() if report.date else "",
+            "edition": report.edition, "sections": {s.number: s.text for s in report.sections}, "cells": cells}
+
+
+def prefill(store: Store, agency: str, agency_id: int | None, year: int) -> dict[str, Any]:
+    prev_id, prev = previous_report(store, agency_id, year) if agency_id is not None else (None, None)
+    composed = compose(year, agency, None, prev, None)
+    data = form_data(composed.report)
+    data["sections"] = {n: "" for n in data["sections"]}
+    return {"data": data, "notes": composed.notes, "previous_id": prev_id,
+            "previous_year": prev.year if prev is not None else None,
+            "computed": [r for r in composed.computed]}
+
+
+def to_report(data: dict[str, Any]) -> Report:
+    """The form's data as a report (DataError with Chinese reasons when it cannot be)."""
+    if not isinstance(data, dict):
+        raise DataError("数据应是一个对象", "data must be an object")
+    tables: dict[str, dict[str, dict[str, Any]]] = {}
+    year = data.get("year")
+    key = str(data.get("edition") or "")
+    if key not in EDITIONS:
+        by_year = edition_for_year(int(year)) if str(year or "").strip().isdigit() else None
+        key = by_year.key if by_year else "2021"
+    ed = get_edition(key)
+    totals = total_definitions(ed.key)
+    for t in ed.tables:  # every cell of the edition: what is not given is blank
+        for r in t.rows:
+            for c in r.columns:
+                tables.setdefault(t.key, {}).setdefault(r.key, {})[c.key] = None
+    for ref, value in (data.get("cells") or {}).items():
+        if ref in totals:
+            continue  # totals are computed, never taken from the form
+        parts = str(ref).split(".")
+        if len(parts) != 3:
+            raise DataError(f"单元格名称有误：{ref}", f"bad cell name {ref}")
+        text = "" if value is None else str(value).strip()
+        tables.setdefault(parts[0], {}).setdefault(parts[1], {})[parts[2]] = text or None
+    sections = {}
+    for n, text in (data.get("sections") or {}).items():
+        sections[int(n)] = {"title": next((s.title for s in SECTIONS if s.number == int(n)), ""), "text": text or ""}
+    mapping = {"agency": (data.get("agency") or "").strip() or None, "year": data.get("year") or None,
+               "date": (data.get("date") or None), "edition": data.get("edition") or None,
+               "sections": sections, "tables": tables}
+    return from_mapping(mapping, "web-form")
+
+
+def live_check(data: dict[str, Any], previous: Report | None = None) -> dict[str, Any]:
+    """Totals computed and findings for the form's current data."""
+    report = to_report(data)
+    ed = get_edition(report.edition) if report.edition else (edition_for_year(report.year) or get_edition("2021"))
+    report.edition = ed.key
+    computed = fill_totals(report, ed)
+    totals = {ref: (report.cell(ref).raw if report.cell(ref) else "") for ref in computed}
+    findings = check(report, previous=previous)
+    return {
+        "edition": ed.key,
+        "totals": totals,
+        "findings": [{**f.to_json(), "severity_zh": SEVERITY_ZH[f.severity],
+                      "cell_names": [cell_name(ed, c) for c in f.cells]} for f in findings],
+        "counts": {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")},
+    }
+
+
+def render_form(data: dict[str, Any], fmt: str) -> tuple[bytes, str]:
+    report = to_report(data)
+    name = f"{report.year or ''}年{report.agency or ''}政府信息公开工作年度报告"
+    return render(report, fmt), name
+
+
+def form_layout(edition_key: str) -> list[dict[str, Any]]:
+    """The tables of the form: the official grid, value cells as inputs, totals read-only."""
+    totals = set(total_definitions(edition_key))
+    out = []
+    ed = get_edition(edition_key)
+    for tkey, g in grids(edition_key).items():
+        rows = []
+        for grow in g.rows():
+            cells = []
+            for c in grow:
+                item = {"text": c.text, "rowspan": c.rowspan, "colspan": c.colspan, "kind": c.kind, "ref": c.ref}
+                if c.ref:
+                    item["total"] = c.ref in totals
+                    item["label"] = ed.cell_label(c.ref)
+                    col = next(x for x in ed.table(tkey).row(c.ref.split(".")[1]).columns if x.key == c.ref.split(".")[2])
+                    item["kind_value"] = col.kind
+                cells.append(item)
+            rows.append(cells)
+        out.append({"key": tkey, "name": TABLE_NAMES[tkey], "title": ed.table(tkey).title, "rows": rows})
+    return out
+
+
+def this_year() -> int:
+    return dt.date.today().year - 1  # reports are written early in the next year

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -23,6 +24,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--repeat", type=int, default=40, help="passes over the seeds per run")
+    ap.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = ap.parse_args()
     one_core()
     blobs = [(p.name, p.read_bytes()) for p in SEEDS]
@@ -36,6 +38,10 @@ def main() -> None:
         return n
 
     rate, rates = median_rate(work, runs=args.runs)
+    if args.json:
+        print(json.dumps({"reports_per_s": rate, "min": min(rates), "max": max(rates), "runs": args.runs,
+                          "files": len(blobs), "repeat": args.repeat}))
+        return
     print(f"machine: {machine()}")
     print(f"parse+check, plain text seeds ({len(blobs)} files x {args.repeat} per run, {args.runs} runs, one core)")
     print(f"median: {rate:,.0f} reports/s   (min {min(rates):,.0f}, max {max(rates):,.0f})")

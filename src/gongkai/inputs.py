@@ -18,10 +18,13 @@ class Input:
     data: bytes | None = None
 
 
-def iter_inputs(args: list[str]) -> Iterator[Input]:
+def iter_inputs(args: list[str], max_bytes: int | None = None) -> Iterator[Input]:
+    """The inputs named by ``args``. Standard input is read at once, but never more than
+    ``max_bytes + 1`` bytes of it (the reader then refuses it as too large)."""
     for arg in args:
         if arg == "-":
-            yield Input("<stdin>", None, sys.stdin.buffer.read())
+            stream = sys.stdin.buffer
+            yield Input("<stdin>", None, stream.read() if max_bytes is None else stream.read(max_bytes + 1))
             continue
         p = Path(arg)
         if p.is_dir():

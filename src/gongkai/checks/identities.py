@@ -19,16 +19,10 @@ def _evaluate(report, ctx, code):
     if ed is None:
         return
     tables = report.tables
-
-    def get(ref):
-        t, r, c = _split(ref)
-        return tables.get(t, {}).get(r, {}).get(c)
-
-    for ident in ed.identities:
-        if ident.rule != code:
-            continue
-        lcells = [get(r) for r in ident.lhs]
-        rcells = [get(r) for r in ident.rhs]
+    empty: dict = {}
+    for ident, lrefs, rrefs in _identities(ed, code):
+        lcells = [tables.get(t, empty).get(r, empty).get(c) for t, r, c in lrefs]
+        rcells = [tables.get(t, empty).get(r, empty).get(c) for t, r, c in rrefs]
         lv = [c.value for c in lcells if c is not None and c.value is not None]
         rv = [c.value for c in rcells if c is not None and c.value is not None]
         if not lv or not rv:
@@ -36,6 +30,20 @@ def _evaluate(report, ctx, code):
         lhs, rhs = sum(lv), sum(rv)
         if abs(lhs - rhs) > 1e-9:
             yield ident, _num(lhs), _num(rhs), lcells, rcells
+
+
+_BY_RULE: dict[tuple[int, str], list] = {}
+
+
+def _identities(ed, code):
+    """The edition's identities of one rule, with their cell references split once."""
+    key = (id(ed), code)
+    found = _BY_RULE.get(key)
+    if found is None or found[0] is not ed:
+        found = (ed, [(i, [_split(r) for r in i.lhs], [_split(r) for r in i.rhs]) for i in ed.identities
+                      if i.rule == code])
+        _BY_RULE[key] = found
+    return found[1]
 
 
 @lru_cache(maxsize=4096)

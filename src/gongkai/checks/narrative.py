@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..formats.labels import fold
 from .base import rule
@@ -37,14 +38,15 @@ _LITIGATION = ("review_litigation.litigation_direct.total", "review_litigation.l
 
 MENTIONS = (
     # 收到政府信息公开申请N件 / 收到依申请件N件 / 收到申请N件, but not 受理行政许可申请N件
-    _m(r"(?:新?收到|受理|接收|新收)(?:[^\d。；;，,]{0,4}?(?:政府信息公开|信息公开|依申请)[^\d。；;，,]{0,6}?"
+    _m(r"(?:新收到|收到|受理|接收|新收)(?:[^\d。；;，,]{0,4}?(?:政府信息公开|信息公开|依申请)[^\d。；;，,]{0,6}?"
        r"|[^\d。；;，,]{0,2}?申请[^\d。；;，,]{0,4}?)" + _NUM,
        "收到政府信息公开申请",
        (f"{_APPS}.new_received.total",), (f"{_APPS}.new_received.total", f"{_APPS}.carried_over.total")),
     _m(r"(?:上年度?|上一年度?|20\d\d年度?)结转" + _GAP + _NUM, "上年结转申请", (f"{_APPS}.carried_over.total",)),
     _m(r"结转(?:至|到)?下(?:一)?年度?" + _GAP + _NUM, "结转下年度办理的申请", (f"{_APPS}.carried_forward.total",)),
     _m(r"办结" + _GAP + _NUM, "办结的申请", (f"{_APPS}.total_processed.total",)),
-    _m(r"(?<!部分)(?<!不)予以公开" + _GAP + _NUM, "予以公开", (f"{_APPS}.granted.total",)),
+    # (lookbehinds after the literal, not before it: the same matches, and re can skip ahead to 予以公开)
+    _m(r"予以公开(?<!部分予以公开)(?<!不予以公开)" + _GAP + _NUM, "予以公开", (f"{_APPS}.granted.total",)),
     _m(r"部分公开" + _GAP + _NUM, "部分公开", (f"{_APPS}.partially_granted.total",)),
     _m(r"不予公开" + _GAP + _NUM, "不予公开", _WITHHELD),
     _m(r"无法提供" + _GAP + _NUM, "无法提供", _UNAVAILABLE),
@@ -57,6 +59,9 @@ MENTIONS = (
 _NONE_RECEIVED = re.compile(r"(?:未|没有)(?:收到|受理|接到|发生)[^。；;，,\d]{0,20}?(?:政府信息公开|信息公开|依申请公开)?申请(?!人)")
 # (run on folded text, where 、 has become ",")
 _NONE_CASES = re.compile(r"(?:未|没有)(?:发生|收到|出现|产生)[^。；;\d]{0,25}?(行政复议|行政诉讼)(?:[,和及与或]?(行政复议|行政诉讼))?")
+
+
+_folded = lru_cache(maxsize=64)(fold)  # both rules read each section's folded text
 
 
 def _sum(report, refs):
@@ -82,7 +87,7 @@ def narrative_vs_table(report, ctx):
     if "applications" not in report.tables and "review_litigation" not in report.tables:
         return
     for section in report.sections:
-        text = fold(section.text)
+        text = _folded(section.text)
         for mention in MENTIONS:
             if not any(k in text for k in mention.keys):
                 continue
@@ -132,7 +137,7 @@ _PARENS = re.compile(r"（[^（）]*）|\([^()]*\)")
 )
 def itemised_sum(report, ctx):
     for section in report.sections:
-        text = fold(section.text)
+        text = _folded(section.text)
         for m in _TOTAL.finditer(text):
             total, unit = int(m.group(1)), m.group(2)
             end = text.find("。", m.end())

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..formats import EDITIONS, edition_markers
-from ..formats.base import Column, RowDef, TableDef
+from ..formats.base import Column, RowDef
 from ..formats.labels import body_key, fold, similarity
 from ..model import LabelSeen, Report
 from .digits import group_totals_constraint, row_total_constraint, split_run
@@ -41,7 +42,9 @@ class TableScan:
     table_at: dict[str, str] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=None)
 def _row_defs(table: str) -> dict[str, RowDef]:
+    """Row key -> definition over every edition (the first edition's wins); shared, not to be changed."""
     out: dict[str, RowDef] = {}
     for ed in EDITIONS.values():
         for r in ed.table(table).rows:
@@ -228,11 +231,12 @@ def fill(report: Report, res: TableScan, edition_key: str | None) -> None:
             report.table_editions[table_key] = t_ed
         tdef = EDITIONS[t_ed].table(table_key)
         other_defs = _row_defs(table_key)
+        own_defs = {r.key: r for r in tdef.rows}
         for (tk, rk), found in res.rows.items():
             if tk != table_key:
                 continue
-            rdef = _def_in(tdef, rk) or other_defs[rk]
-            if _def_in(tdef, rk) is None:
+            rdef = own_defs.get(rk) or other_defs[rk]
+            if rk not in own_defs:
                 report.extra_rows.append((tk, rk, found.label.at))
             has_total = table_key == "applications"
             if found.inline or (found.values and all(v.kind != "cell" for v in found.values)):
@@ -274,13 +278,6 @@ def _fill_review(report: Report, res: TableScan) -> None:
             k += 1
         out[r.key] = cells
         report.row_at[f"review_litigation.{r.key}"] = values[0].at if values else res.table_at.get("review_litigation")
-
-
-def _def_in(tdef: TableDef, row_key: str) -> RowDef | None:
-    for r in tdef.rows:
-        if r.key == row_key:
-            return r
-    return None
 
 
 def _table_edition(res: TableScan, table_key: str) -> str | None:

@@ -26,8 +26,20 @@ _PUNCT = str.maketrans({",": ",", ".": ",", ":": ",", ";": ",", "·": ","})
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[,.]|\(?[一二三四五六七八九十0-9]+\)|[0-9]+[,.]?)")
 
 
+# The same fold as str.translate(FOLD) for long texts: translate looks every character up in a dict
+# (about 100 ns each for CJK text); finding the few characters to change with a regex and replacing
+# each distinct one is several times faster. (Replacements are ASCII, never themselves folded.)
+_FOLD_STR = {chr(k): (chr(v) if isinstance(v, int) else v) for k, v in _FOLD_MAP.items()}
+_FOLD_STR = {k: v for k, v in _FOLD_STR.items() if k != v}
+_FOLD_RX = re.compile("[" + "".join(re.escape(c) for c in _FOLD_STR) + "]")
+
+
 def fold(text: str) -> str:
-    return text.translate(FOLD)
+    if len(text) < 40:
+        return text.translate(FOLD)
+    for ch in set(_FOLD_RX.findall(text)):
+        text = text.replace(ch, _FOLD_STR[ch])
+    return text
 
 
 @lru_cache(maxsize=32768)

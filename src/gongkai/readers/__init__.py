@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import re
 import signal
+import stat
 import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from ..document import Document, Source
 from ..errors import GongkaiError, LimitExceeded, ReadError
@@ -32,24 +34,25 @@ READER_MODULES = {
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_MARKERS = (b"<html", b"<!doctype html", b"<body", b"<table", b"<head", b"<meta", b"<div", b"<p>", b"<p ")
+_HTML_RX = re.compile(b"|".join(re.escape(m) for m in _HTML_MARKERS), re.IGNORECASE)  # one pass, any case
 
 
 def sniff(data: bytes, name: str | None = None) -> str:
     """The format of ``data``, from its content; the name only breaks ties."""
     head = data[:4096]
-    suffix = Path(name).suffix.lower() if name else ""
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return "docx"  # the docx reader tells an archive that is not a Word document
     if head.startswith(_OLE2):
-        return "wps" if suffix == ".wps" else "doc"
+        return "wps" if name and Path(name).suffix.lower() == ".wps" else "doc"
     if head.lstrip().startswith(b"{\\rtf"):
         return "rtf"
-    probe = head.lower()
-    for enc_probe in (probe, _utf16_probe(head)):
-        if enc_probe and any(m in enc_probe for m in _HTML_MARKERS):
-            return "html"
+    if _HTML_RX.search(head):
+        return "html"
+    utf16 = _utf16_probe(head)
+    if utf16 and _HTML_RX.search(utf16):
+        return "html"
     return "text"
 
 
@@ -70,10 +73,7 @@ def read_bytes(data: bytes, path: str | None = None, limits: Limits = DEFAULT_LI
                fmt: str | None = None) -> Document:
     """Read ``data`` (the bytes of one file) into a Document, or raise ReadError."""
     if len(data) > limits.max_file_bytes:
-        raise LimitExceeded(
-            f"文件过大（{len(data) // (1024 * 1024)} MB），超过 {limits.max_file_bytes // (1024 * 1024)} MB 的上限",
-            f"file too large ({len(data)} bytes, limit {limits.max_file_bytes})",
-        )
+        raise too_large(len(data), limits)
     if not data.strip():
         raise ReadError("文件是空的，没有任何内容", "the file is empty", reason="empty")
     fmt = fmt or sniff(data, path)
@@ -81,12 +81,8 @@ def read_bytes(data: bytes, path: str | None = None, limits: Limits = DEFAULT_LI
     source = make_source(data, path, fmt)
     started = time.monotonic()
     try:
-        with _deadline(limits.max_seconds):
+        with time_limit(limits.max_seconds):
             doc = module.read(data, source, limits)
-    except _Timeout as exc:
-        raise LimitExceeded(
-            f"读取超时（超过 {limits.max_seconds:g} 秒）：文件过于复杂或已损坏", f"reading took longer than {limits.max_seconds:g} s"
-        ) from exc
     except GongkaiError:
         raise
     except RecursionError as exc:
@@ -100,52 +96,155 @@ def read_bytes(data: bytes, path: str | None = None, limits: Limits = DEFAULT_LI
             reason="corrupt",
         ) from exc
     if time.monotonic() - started > limits.max_seconds:
-        raise LimitExceeded("读取超时：文件过于复杂", f"reading took longer than {limits.max_seconds:g} s")
+        raise timed_out(limits.max_seconds)
     return doc
+
+
+def too_large(size: int, limits: Limits) -> LimitExceeded:
+    return LimitExceeded(
+        f"文件过大（{_mb(size)}），超过 {_mb(limits.max_file_bytes)} 的上限",
+        f"file too large ({size} bytes, limit {limits.max_file_bytes}; see --max-size or GONGKAI_MAX_SIZE)",
+    )
+
+
+def _mb(n: int) -> str:
+    if n >= 10 * 2**20:
+        return f"{n // 2**20} MB"
+    if n >= 2**20:
+        return f"{n / 2**20:.1f} MB"
+    return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} 字节"
+
+
+def timed_out(seconds: float) -> LimitExceeded:
+    return LimitExceeded(
+        f"处理超时（超过 {seconds:g} 秒）：文件过于复杂或已损坏",
+        f"took longer than {seconds:g} s per file; see --timeout or GONGKAI_TIMEOUT",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# the time limit
+
+USE_ALARM = True
+"""Interrupt work that overruns its time limit with SIGALRM (POSIX, main thread). A host that
+uses SIGALRM itself (libFuzzer does) turns this off; the limit is then checked after each step."""
 
 
 class _Timeout(BaseException):
     """Raised by the alarm; a BaseException so that readers' own ``except Exception`` let it pass."""
 
 
-@contextmanager
-def _deadline(seconds: float):
-    """Interrupt the block after ``seconds`` (main thread on POSIX; elsewhere checked afterwards)."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable or seconds <= 0:
-        yield
+_deadlines: list[float] = []  # monotonic times at which the enclosing time limits end, outermost first
+
+
+class time_limit:
+    """``with time_limit(seconds):`` raises LimitExceeded when the block takes longer than ``seconds``.
+
+    Time limits nest: an inner one never extends an outer one (reading a file, then extracting
+    and checking it, share one per-file limit). Where no alarm can be used (another thread,
+    Windows, ``USE_ALARM`` off) the block runs to its end and callers check the clock after it.
+
+    The alarm handler is installed when the outermost limit starts. If SIGALRM had its default
+    action (ending the process) it stays installed afterwards, doing nothing while no limit runs
+    (a stray alarm then cannot end the process, and the next file saves two system calls);
+    another handler is put back."""
+
+    __slots__ = ("seconds", "armed", "previous")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.armed = False
+        self.previous = None
+
+    def __enter__(self) -> time_limit:
+        seconds = self.seconds
+        if not USE_ALARM or not _HAS_TIMER or not 0 < seconds < float("inf") \
+                or threading.current_thread() is not threading.main_thread():
+            return self
+        end = time.monotonic() + seconds
+        if _deadlines:
+            if _deadlines[-1] <= end:
+                return self  # the enclosing limit ends first and its alarm is already set
+        else:
+            current = signal.getsignal(signal.SIGALRM)
+            if current is not _alarm:
+                self.previous = current
+                signal.signal(signal.SIGALRM, _alarm)
+        _deadlines.append(end)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        self.armed = True
+        return self
+
+    def __exit__(self, kind, value, tb) -> bool:
+        if not self.armed:
+            return False
+        self.armed = False
+        _deadlines.pop()
+        if _deadlines:  # the enclosing limit's alarm, for the time it has left
+            signal.setitimer(signal.ITIMER_REAL, max(_deadlines[-1] - time.monotonic(), 0.001))
+        else:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            previous = self.previous
+            if previous is not None and previous is not signal.SIG_DFL:
+                signal.signal(signal.SIGALRM, previous)
+        if kind is _Timeout:
+            raise timed_out(self.seconds) from value
+        return False
+
+
+_HAS_TIMER = hasattr(signal, "setitimer")
+
+
+def _alarm(signum, frame):
+    # Only while a limited block runs, and only once its time is really up (an alarm may arrive
+    # late, after the block ended).
+    if not _deadlines:
         return
-
-    def _alarm(signum, frame):
+    left = _deadlines[-1] - time.monotonic()
+    if left <= 0.005:
         raise _Timeout()
+    signal.setitimer(signal.ITIMER_REAL, left)  # early: wait for the rest
 
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+
+# ---------------------------------------------------------------------------------------------
+# files
 
 
 def read_path(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read one file. Its size is looked at before a byte of it is read, and no more than the size
+    limit is ever read (a file may grow, or be a device that never ends)."""
+    return read_bytes(read_file_bytes(path, limits), str(path), limits)
+
+
+def read_file_bytes(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
     p = Path(path)
     try:
-        size = p.stat().st_size
+        st = p.stat()
     except OSError as exc:
         raise ReadError(f"找不到或无法打开文件：{p}", f"cannot open {p}: {exc.strerror}", reason="missing") from exc
-    if p.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         raise ReadError(f"这是一个文件夹，不是文件：{p}", f"{p} is a directory", reason="directory")
-    if size > limits.max_file_bytes:
-        raise LimitExceeded(
-            f"文件过大（{size // (1024 * 1024)} MB），超过 {limits.max_file_bytes // (1024 * 1024)} MB 的上限",
-            f"file too large ({size} bytes, limit {limits.max_file_bytes})",
-        )
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
+        raise ReadError(f"这不是普通文件（是设备或套接字），无法读取：{p}", f"{p} is not a regular file",
+                        reason="not-a-file")
+    if st.st_size > limits.max_file_bytes:
+        raise too_large(st.st_size, limits)
     try:
-        data = p.read_bytes()
+        with open(p, "rb") as fh:
+            return read_limited(fh, limits)
     except OSError as exc:
         raise ReadError(f"无法读取文件：{p}", f"cannot read {p}: {exc.strerror}", reason="missing") from exc
-    return read_bytes(data, str(p), limits)
+
+
+def read_limited(stream: BinaryIO, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """Everything ``stream`` holds, or LimitExceeded as soon as it holds more than the size limit."""
+    data = stream.read(limits.max_file_bytes + 1)
+    if len(data) > limits.max_file_bytes:
+        raise LimitExceeded(
+            f"文件过大，超过 {_mb(limits.max_file_bytes)} 的上限",
+            f"file too large (more than {limits.max_file_bytes} bytes; see --max-size or GONGKAI_MAX_SIZE)",
+        )
+    return data
 
 
 _FORMAT_NAMES = {

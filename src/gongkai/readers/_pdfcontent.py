@@ -134,8 +134,16 @@ class FastInterpreter(PDFPageInterpreter):
                     continue  # pdfminer skips these too (inline streams, circular references)
                 valid.append(stream)
                 self.stream_ids.add(stream.objid)
-            tokens = tokenize(b"\n".join(s.get_data() for s in valid))
-        except (_Unsure, AttributeError):
+            data = b"\n".join(s.get_data() for s in valid)
+        except AttributeError:
+            super().execute(streams)
+            return
+        count = getattr(self.device, "count_content", None)
+        if count is not None:
+            count(len(data))  # the page's content limit (see _pdfguard.GuardedAggregator)
+        try:
+            tokens = tokenize(data)
+        except (_Unsure, ValueError):  # ValueError: a number of thousands of digits, which int() refuses
             super().execute(streams)
             return
         self._run(tokens)

@@ -31,6 +31,8 @@ decompressed, and the XML is parsed without entity expansion, network or huge-tr
 from __future__ import annotations
 
 import io
+import re
+import struct
 import threading
 import zipfile
 import zlib
@@ -108,18 +110,62 @@ def _parser() -> etree.XMLParser:
     return parser
 
 
-def parse_xml(data: bytes) -> etree._Element:
-    """Parse one XML part safely, or raise ReadError(corrupt)."""
+_DTD_ERROR = ("文件结构异常（XML 中含有 DTD 声明），为安全起见拒绝读取",
+              "the document's XML has a DTD (entity declarations), which Word never writes")
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+
+
+def parse_xml(data: bytes, limits: Limits | None = None) -> etree._Element:
+    """Parse one XML part safely, or raise ReadError (corrupt) / LimitExceeded.
+
+    No DTD is read and no entity expanded (a document with a DTD is refused: Word never writes one,
+    and it is how "billion laughs" and external-entity attacks come in); the part's size and its
+    number of elements are bounded before parsing; libxml2 bounds the depth (256) and text nodes."""
+    if limits is not None:
+        if len(data) > limits.max_xml_bytes:
+            raise LimitExceeded(
+                f"Word 文档正文过大（{len(data) // (1024 * 1024)} MB），超过 {limits.max_xml_bytes // (1024 * 1024)} MB 的上限",
+                f"the document part is {len(data)} bytes (limit {limits.max_xml_bytes})",
+            )
+        if data.count(b"<") > 2 * limits.max_elements:
+            raise LimitExceeded(f"Word 文档的结构元素过多，超过 {limits.max_elements} 个的上限",
+                                f"more than {limits.max_elements} XML elements")
+    if _DOCTYPE.search(data, 0, _prolog_end(data)):
+        raise ReadError(*_DTD_ERROR, reason="corrupt")
     try:
         root = etree.fromstring(data, _parser())
     except (etree.XMLSyntaxError, ValueError) as exc:
-        raise ReadError(_CORRUPT_ZH, f"the Word document's XML is malformed: {exc}", reason="corrupt") from exc
+        message = str(exc)
+        if "depth" in message.lower():
+            raise LimitExceeded("文件结构嵌套过深（超过 256 层），无法读取",
+                                f"the document's XML is nested too deep: {message}") from exc
+        if "amplification" in message or "entity reference loop" in message:
+            raise ReadError(*_DTD_ERROR, reason="corrupt") from exc
+        raise ReadError(_CORRUPT_ZH, f"the Word document's XML is malformed: {message}", reason="corrupt") from exc
     if root.getroottree().docinfo.internalDTD is not None:
         # Word never writes a DTD; its entities would be left unexpanded and their text lost
-        raise ReadError("文件结构异常（XML 中含有 DTD 声明），为安全起见拒绝读取",
-                        "the document's XML has a DTD (entity declarations), which Word never writes",
-                        reason="corrupt")
+        raise ReadError(*_DTD_ERROR, reason="corrupt")
     return root
+
+
+def _prolog_end(data: bytes) -> int:
+    """Where the root element starts (a DTD can only come before it), roughly: the first ``<``
+    that does not open a declaration, comment or processing instruction."""
+    i = 0
+    while True:
+        i = data.find(b"<", i)
+        if i < 0 or i + 1 >= len(data):
+            return len(data)
+        if data[i + 1] not in b"!?":
+            return i
+        if data.startswith(b"<!--", i):
+            j = data.find(b"-->", i + 4)
+            i = len(data) if j < 0 else j + 3
+        elif data.startswith(b"<?", i):
+            j = data.find(b"?>", i + 2)
+            i = len(data) if j < 0 else j + 2
+        else:
+            return len(data)  # <!DOCTYPE ...: searched up to the end
 
 
 # ---------------------------------------------------------------------------------------------
@@ -127,7 +173,7 @@ def parse_xml(data: bytes) -> etree._Element:
 
 
 def read(data: bytes, source: Source, limits: Limits) -> Document:
-    root = parse_xml(document_xml(data, limits))
+    root = parse_xml(document_xml(data, limits), limits)
     names = _STRICT if root.tag.startswith("{" + _W_STRICT_NS) else _TRANSITIONAL
     doc = Document(source=source)
     _Walker(names, doc, limits).run(root)
@@ -143,6 +189,7 @@ def document_xml(data: bytes, limits: Limits) -> bytes:
             raise encrypted_error()
         raise ReadError("这是 Word 97-2003（.doc）或 WPS 格式的文件，不是 .docx 文档",
                         "an OLE2 (.doc/.wps) file, not a .docx archive", reason="not-word")
+    _check_directory(data, limits)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -151,6 +198,8 @@ def document_xml(data: bytes, limits: Limits) -> bytes:
         raise ReadError(_CORRUPT_ZH, f"not a readable zip archive: {exc}", reason="corrupt") from exc
     if not infos:
         raise ReadError(_CORRUPT_ZH, "the zip archive has no members", reason="corrupt")
+    if len(infos) > limits.max_zip_members:
+        raise _too_many_members(len(infos), limits)
     total = 0
     for info in infos:
         total += info.file_size
@@ -172,7 +221,42 @@ def document_xml(data: bytes, limits: Limits) -> bytes:
     info = by_lower.get(name.lower()) if name else None
     if info is None:
         raise _not_word(by_lower)
+    if info.file_size > limits.max_xml_bytes:
+        raise LimitExceeded(
+            f"Word 文档正文过大（{info.file_size // (1024 * 1024)} MB），超过 {limits.max_xml_bytes // (1024 * 1024)} MB 的上限",
+            f"{info.filename!r} is {info.file_size} bytes (limit {limits.max_xml_bytes})",
+        )
     return _member(zf, info)
+
+
+_EOCD = b"PK\x05\x06"
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_EOCD = b"PK\x06\x06"
+_MIN_ENTRY = 46  # bytes of a central directory entry with an empty name
+
+
+def _check_directory(data: bytes, limits: Limits) -> None:
+    """Refuse an archive with too many members from its end record, before zipfile builds an
+    object for each (a 50 MB file can hold a million empty members)."""
+    at = data.rfind(_EOCD, max(0, len(data) - 65557))
+    if at < 0 or at + 22 > len(data):
+        return  # zipfile will say what is wrong
+    entries, directory_size = struct.unpack_from("<HI", data, at + 10)
+    if (entries == 0xFFFF or directory_size == 0xFFFFFFFF) and data[at - 20:at - 16] == _ZIP64_LOCATOR:
+        z64 = data.rfind(_ZIP64_EOCD, 0, at - 20)
+        if z64 >= 0 and z64 + 56 <= len(data):
+            entries, directory_size = struct.unpack_from("<QQ", data, z64 + 32)
+    # the count may lie (zipfile reads entries until the directory's size is used up): the size
+    # bounds how many entries zipfile could find
+    if entries > limits.max_zip_members or directory_size // _MIN_ENTRY > 4 * limits.max_zip_members:
+        raise _too_many_members(max(entries, directory_size // _MIN_ENTRY), limits)
+
+
+def _too_many_members(count: int, limits: Limits) -> LimitExceeded:
+    return LimitExceeded(
+        f"压缩包内文件数量异常（约 {count} 个，上限 {limits.max_zip_members} 个），不像 Word 文档，为安全起见拒绝读取",
+        f"the archive has about {count} members (limit {limits.max_zip_members})",
+    )
 
 
 def encrypted_error() -> ReadError:
@@ -181,10 +265,27 @@ def encrypted_error() -> ReadError:
 
 
 def _member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A member's bytes, decompressed piece by piece: never more than its declared (checked) size
+    is kept, whatever the compressed data really holds (zipfile asks zlib for everything at once
+    when told to read a whole member, which a member that lies about its size turns into a bomb)."""
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        # Word writes deflate; bzip2 and lzma members are decompressed by zipfile without bound
+        raise ReadError(_CORRUPT_ZH, f"{info.filename!r} uses compression method {info.compress_type}, "
+                        "which Word does not write", reason="corrupt")
+    parts: list[bytes] = []
     try:
-        return zf.read(info)  # never more than the declared (checked) size
+        with zf.open(info) as fh:
+            while True:
+                piece = fh.read(_PIECE)  # zipfile stops at the declared size (and then checks the CRC)
+                if not piece:
+                    break
+                parts.append(piece)
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, ValueError, OSError, EOFError) as exc:
         raise ReadError(_CORRUPT_ZH, f"cannot decompress {info.filename!r}: {exc}", reason="corrupt") from exc
+    return b"".join(parts)
+
+
+_PIECE = 1 << 20
 
 
 def _main_part(zf: zipfile.ZipFile, by_lower: dict[str, zipfile.ZipInfo]) -> str | None:

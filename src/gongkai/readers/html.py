@@ -50,7 +50,7 @@ from lxml import etree
 from ..document import Cell, Document, Paragraph, Row, Source
 from ..errors import LimitExceeded, ReadError
 from ..limits import Limits
-from .encoding import decode_text
+from .encoding import decode_text, is_web_label
 
 # Elements whose content is never part of a report (stripped right after parsing).
 _STRIP = (
@@ -139,6 +139,8 @@ _LAYOUT_CELL_CHARS = 400  # no cell of a report's table holds this much running 
 def read(data: bytes, source: Source, limits: Limits) -> Document:
     if not data.strip():
         raise ReadError("网页文件是空的，没有任何内容", "the page is empty", reason="empty")
+    if data.count(b"<") > 2 * limits.max_elements:  # before the parser builds a node for each
+        raise _too_many_elements(limits)
     root, encoding = _load(data)
     source.encoding = encoding
     doc = Document(source=source)
@@ -176,6 +178,11 @@ def read(data: bytes, source: Source, limits: Limits) -> Document:
             )
         raise ReadError("网页中没有可读的文字内容", "the page holds no readable text", reason="empty")
     return doc
+
+
+def _too_many_elements(limits: Limits) -> LimitExceeded:
+    return LimitExceeded(f"网页元素过多（超过 {limits.max_elements} 个的上限），无法读取",
+                         f"more than {limits.max_elements} HTML elements")
 
 
 # ----------------------------------------------------------------------------- charset
@@ -248,7 +255,7 @@ def _decode_unmarked(data: bytes, declared: str | None) -> tuple[str, str]:
     if text.count("\ufffd") <= max(8, non_ascii // 1000):
         return text, "utf-8"
     label = declared.strip("\"' ").lower() if declared else None
-    if label in _GB_LABELS or (label and _SINGLE_BYTE_LABELS.match(label)):
+    if label in _GB_LABELS or (label and _SINGLE_BYTE_LABELS.match(label)) or (label and not is_web_label(label)):
         label = None  # GB labels are read as GB18030; a Western label on Chinese bytes is wrong
     for enc in (label, "gb18030"):
         if enc and enc not in ("utf-8", "utf8"):
@@ -299,8 +306,11 @@ def _parse(payload: bytes) -> tuple[etree._Element, bool]:
             raise ReadError("网页中没有可读的内容", "nothing to parse", reason="empty")
         too_deep = bad_bytes = False
         for e in parser.error_log:
-            if e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT or "Excessive depth" in e.message:
+            if "depth" in e.message.lower():
                 too_deep = True
+            elif e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
+                raise LimitExceeded("网页中有一段文字或一个标签过大，超过解析器的上限，无法读取",
+                                    f"the HTML parser's limits were exceeded: {e.message.strip()}")
             elif e.type in _ENCODING_ERRORS or "UTF-8" in e.message:
                 bad_bytes = True
         if not too_deep:
@@ -398,6 +408,8 @@ class _Tree:
         etree.strip_tags(body, *_INLINE)  # their text joins the parent's: fewer elements to visit
         els = list(body.iter(etree.Element))
         n = len(els)
+        if n > limits.max_elements:
+            raise _too_many_elements(limits)
         self.els, self.n = els, n
         index = {e: i for i, e in enumerate(els)}
         parent = [index.get(e.getparent(), -1) for e in els]

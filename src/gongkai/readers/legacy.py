@@ -98,6 +98,8 @@ def _fib_encrypted(data: bytes) -> bool:
         chunk = sector(sid)
         fat.extend(struct.unpack_from(f"<{len(chunk) // 4}I", chunk))
     def chain_sector(first: int, steps: int) -> int:
+        if steps > len(fat):  # no chain is longer than the FAT (a loop in a damaged one would spin)
+            raise ValueError("sector chain longer than the FAT")
         sid = first
         for _ in range(steps):
             sid = fat[sid] if sid < len(fat) else 0xFFFFFFFE

@@ -39,7 +39,6 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 import pdfplumber
-from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage, LTLine, LTPage, LTRect
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.pdfpage import PDFPage
@@ -50,7 +49,10 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from ..document import Cell, Document, Paragraph, Row, Source
 from ..errors import LimitExceeded, ReadError
 from ..limits import Limits
+from . import _pdfguard
 from ._pdfcontent import FastInterpreter
+
+_pdfguard.install()
 
 FAST_CONTENT = True  # read content streams with ._pdfcontent (False: pdfminer's own tokenizer)
 
@@ -151,6 +153,11 @@ class _PageContent:
 
 
 def read(data: bytes, source: Source, limits: Limits) -> Document:
+    with _pdfguard.budget(limits):
+        return _read(data, source, limits)
+
+
+def _read(data: bytes, source: Source, limits: Limits) -> Document:
     started = time.monotonic()
     _check_not_truncated(data)
     try:
@@ -172,7 +179,7 @@ def read(data: bytes, source: Source, limits: Limits) -> Document:
     reader = _Reader(Document(source=source), limits)
     for page in pages:
         try:
-            content = _page_content(page)
+            content = _page_content(page, limits)
         except _ERROR_TYPES as exc:
             raise _corrupt(exc, page.page_number) from exc
         reader.add_page(page.page_number, content)
@@ -203,6 +210,8 @@ def _check_not_truncated(data: bytes) -> None:
 
 def _open_error(exc: PdfminerException, data: bytes) -> ReadError:
     inner = exc.args[0] if exc.args else exc
+    if isinstance(inner, ReadError):  # a limit met while pdfminer read the file's structure
+        return inner
     if isinstance(inner, PDFEncryptionError) or (b"/Encrypt" in data and not isinstance(inner, PSException)):
         return ReadError(
             "PDF 文件已加密（设置了打开密码），无法读取；请提供未加密的版本",
@@ -214,6 +223,8 @@ def _open_error(exc: PdfminerException, data: bytes) -> ReadError:
 
 def _corrupt(exc: BaseException, page: int | None = None) -> ReadError:
     inner = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+    if isinstance(inner, ReadError):
+        return inner
     where_zh = f"（第 {page} 页）" if page else ""
     where_en = f" (page {page})" if page else ""
     return ReadError(
@@ -268,18 +279,19 @@ def _edge(x0: float, top: float, x1: float, bottom: float, orientation: str) -> 
     }
 
 
-def _layout(page: pdfplumber.page.Page) -> LTPage:
+def _layout(page: pdfplumber.page.Page, limits: Limits) -> LTPage:
     """The page's objects as pdfminer lays them out (no text analysis), read with the fast
     content-stream tokenizer."""
     if not FAST_CONTENT:
         return page.layout
-    device = PDFPageAggregator(page.pdf.rsrcmgr, pageno=page.page_number, laparams=None)
+    device = _pdfguard.GuardedAggregator(page.pdf.rsrcmgr, pageno=page.page_number, laparams=None,
+                                         limit=limits.max_page_objects, content_limit=limits.max_page_bytes)
     FastInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     return device.get_result()
 
 
-def _page_content(page: pdfplumber.page.Page) -> _PageContent:
-    layout = _layout(page)
+def _page_content(page: pdfplumber.page.Page, limits: Limits) -> _PageContent:
+    layout = _layout(page, limits)
     # pdfminer has turned rotated pages upright and moved the origin to the page's corner:
     # the layout's own box is the page as displayed.
     width, height = float(layout.width), float(layout.height)

@@ -31,13 +31,13 @@ _BLANKS = " \u3000\xa0\u200b\ufeff\r"
 
 def read(data: bytes, source: Source, limits: Limits) -> Document:
     text, encoding = decode_text(data)
+    if _looks_binary(text):
+        raise ReadError("文件不是文本，也不是可识别的文档格式（Word、网页、PDF）", "binary data, not text", reason="binary")
     if len(text) > limits.max_text_chars:
         raise LimitExceeded(
             f"文本过长（{len(text)} 字），超过 {limits.max_text_chars} 字的上限",
             f"text too long ({len(text)} characters)",
         )
-    if _looks_binary(text):
-        raise ReadError("文件不是文本，也不是可识别的文档格式（Word、网页、PDF）", "binary data, not text", reason="binary")
     source.encoding = encoding
     doc = Document(source=source)
     lines = text.split("\n")

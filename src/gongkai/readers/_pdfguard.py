@@ -1,0 +1,234 @@
+"""Bounds on what a PDF may make pdfminer do: decompressed stream bytes and objects per page.
+
+pdfminer decompresses a stream in one call with no bound on the output: a few MB of Flate data
+(or Flate applied twice) can hold gigabytes, and run-length and LZW data expand too. While
+:func:`budget` is active (the PDF reader holds it for one file), every stream pdfminer decodes
+draws on a budget of ``limits.max_decompressed_bytes`` for the whole file, decoded piece by piece
+so that no more than the budget is ever held. Outside it, streams are decoded as before, bounded
+by the default limit.
+
+:class:`GuardedAggregator` counts the characters, paths and images a page's content draws and
+stops the page at ``limits.max_page_objects`` (a literal string of ten million characters would
+otherwise become ten million layout objects).
+"""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from contextlib import contextmanager
+from io import BytesIO
+
+import pdfminer.pdftypes as _pdftypes
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.lzw import LZWDecoder
+
+from ..errors import LimitExceeded
+from ..limits import DEFAULT_LIMITS, Limits
+
+_state = threading.local()
+_PIECE = 1 << 16
+
+
+def _remaining() -> int:
+    left = getattr(_state, "left", None)
+    return DEFAULT_LIMITS.max_decompressed_bytes if left is None else left
+
+
+def _spend(n: int) -> None:
+    if getattr(_state, "left", None) is not None:
+        _state.left -= n
+
+
+def _too_large() -> LimitExceeded:
+    limit = getattr(_state, "limit", DEFAULT_LIMITS.max_decompressed_bytes)
+    return LimitExceeded(
+        f"PDF 中的压缩数据解压后过大（超过 {limit // (1024 * 1024)} MB 的上限），疑似“压缩炸弹”，为安全起见拒绝读取",
+        f"the PDF's streams decompress to more than {limit} bytes",
+    )
+
+
+@contextmanager
+def budget(limits: Limits):
+    """Bound the bytes pdfminer decodes in this thread while the block runs."""
+    outer = getattr(_state, "left", None), getattr(_state, "limit", None)
+    _state.left, _state.limit = limits.max_decompressed_bytes, limits.max_decompressed_bytes
+    try:
+        yield
+    finally:
+        _state.left, _state.limit = outer
+
+
+def _inflate(data: bytes, wbits: int = zlib.MAX_WBITS) -> bytes:
+    """zlib.decompress (raising zlib.error on damaged or incomplete data), but fed and drained in
+    pieces so that no more than the budget left is ever produced."""
+    cap = _remaining()
+    d = zlib.decompressobj(wbits)
+    out: list[bytes] = []
+    size = 0
+    for pos in range(0, len(data), _PIECE):
+        buf = data[pos:pos + _PIECE]
+        while True:
+            piece = d.decompress(buf, _PIECE)
+            size += len(piece)
+            if size > cap:
+                raise _too_large()
+            out.append(piece)
+            if d.eof:
+                break
+            buf = d.unconsumed_tail
+            if not buf and len(piece) < _PIECE:
+                break  # this input is used up; more output needs more input
+        if d.eof:
+            break
+    if not d.eof:
+        raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
+    _spend(size)
+    return b"".join(out)
+
+
+def _inflate_corrupted(data: bytes) -> bytes:
+    """pdfminer's recovery for damaged Flate data (keep what decodes before the damage; an error
+    before the last 3 bytes, the checksum, is raised), bounded and without its byte-at-a-time
+    loop except where the damage is."""
+    cap = _remaining()
+    d = zlib.decompressobj()
+    out: list[bytes] = []
+    size = 0
+    step = 4096  # at most ~4 MB of output per step (Deflate expands at most 1032 times)
+    for pos in range(0, len(data), step):
+        chunk = data[pos:pos + step]
+        saved = d.copy()
+        try:
+            pieces = [d.decompress(chunk)]
+        except zlib.error:
+            d, pieces = saved, []
+            for i in range(len(chunk)):
+                try:
+                    pieces.append(d.decompress(chunk[i:i + 1]))
+                except zlib.error:
+                    if pos + i < len(data) - 3:
+                        raise
+                    out.extend(pieces)
+                    _spend(size + sum(map(len, pieces)))
+                    return b"".join(out)
+        size += sum(map(len, pieces))
+        if size > cap:
+            raise _too_large()
+        out.extend(pieces)
+        if d.eof:
+            break
+    _spend(size)
+    return b"".join(out)
+
+
+def _lzw(data: bytes) -> bytes:
+    cap = _remaining()
+    out: list[bytes] = []
+    size = 0
+    for piece in LZWDecoder(BytesIO(data)).run():
+        size += len(piece)
+        if size > cap:
+            raise _too_large()
+        out.append(piece)
+    _spend(size)
+    return b"".join(out)
+
+
+def _run_length(data: bytes) -> bytes:
+    """RunLengthDecode (PDF reference 3.3.4), bounded; damaged data ends the output."""
+    cap = _remaining()
+    out = bytearray()
+    i, n = 0, len(data)
+    while i < n:
+        length = data[i]
+        if length == 128:
+            break
+        if length < 128:
+            out += data[i + 1:i + 2 + length]
+            i += 2 + length
+        else:
+            if i + 1 >= n:
+                break
+            out += data[i + 1:i + 2] * (257 - length)
+            i += 2
+        if len(out) > cap:
+            raise _too_large()
+    _spend(len(out))
+    return bytes(out)
+
+
+class _BoundedZlib:
+    """What pdfminer.pdftypes sees as ``zlib``."""
+
+    error = zlib.error
+    MAX_WBITS = zlib.MAX_WBITS
+
+    @staticmethod
+    def decompress(data: bytes, wbits: int = zlib.MAX_WBITS, bufsize: int = 0) -> bytes:
+        return _inflate(data, wbits)
+
+    @staticmethod
+    def decompressobj(*args, **kwargs):
+        return zlib.decompressobj(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(zlib, name)
+
+
+def install() -> None:
+    """Route pdfminer's stream decoding through the bounded decoders above (idempotent)."""
+    if getattr(_pdftypes, "_gongkai_guarded", False):
+        return
+    _pdftypes.zlib = _BoundedZlib()
+    _pdftypes.decompress_corrupted = _inflate_corrupted
+    _pdftypes.lzwdecode = _lzw
+    _pdftypes.rldecode = _run_length
+    _pdftypes._gongkai_guarded = True
+
+
+_STREAM_WEIGHT = 20
+
+
+class GuardedAggregator(PDFPageAggregator):
+    """pdfminer's page aggregator that refuses a page drawing more than ``max_page_objects``, or
+    running more than ``max_page_bytes`` of content streams (forms included, each time drawn)."""
+
+    def __init__(self, *args, limit: int, content_limit: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit = limit
+        self.objects = 0
+        self.content_limit = content_limit
+        self.content_bytes = 0
+
+    def count_content(self, size: int) -> None:
+        """Count content-stream bytes run for this page (a form drawn again is counted again); each
+        stream run also counts as ``_STREAM_WEIGHT`` objects, as running one costs about as much (a
+        few KB of forms drawing each other ten times over would otherwise run for hours)."""
+        self._one_more(_STREAM_WEIGHT)
+        self.content_bytes += size
+        if self.content_bytes > self.content_limit:
+            raise LimitExceeded(
+                f"PDF 页面内容过多（一页的绘制指令超过 {self.content_limit // (1024 * 1024)} MB），无法读取",
+                f"a page's content streams exceed {self.content_limit} bytes",
+            )
+
+    def _one_more(self, weight: int = 1) -> None:
+        self.objects += weight
+        if self.objects > self.limit:
+            raise LimitExceeded(
+                f"PDF 页面内容过多（一页超过 {self.limit} 个文字或图形对象），无法读取",
+                f"a page draws more than {self.limit} characters, paths and images",
+            )
+
+    def render_char(self, *args, **kwargs):
+        self._one_more()
+        return super().render_char(*args, **kwargs)
+
+    def paint_path(self, *args, **kwargs):
+        self._one_more()
+        return super().paint_path(*args, **kwargs)
+
+    def render_image(self, *args, **kwargs):
+        self._one_more()
+        return super().render_image(*args, **kwargs)

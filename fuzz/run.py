@@ -163,7 +163,7 @@ def child(args: argparse.Namespace, fuzz_args: list[str]) -> int:
     import gongkai
     import gongkai.readers as readers
     from gongkai.checks import check
-    from gongkai.errors import GongkaiError, ReadError
+    from gongkai.errors import GongkaiError, LimitExceeded, ReadError
     from gongkai.extract import extract
     from gongkai.limits import Limits
     from gongkai.readers import legacy
@@ -208,8 +208,8 @@ def child(args: argparse.Namespace, fuzz_args: list[str]) -> int:
             if not message.strip() or "\n" in message:
                 raise Crash(f"unclear error message: {message!r}") from exc
             cause = exc.__cause__
-            if isinstance(exc, ReadError) and cause is not None and not isinstance(cause, GongkaiError) \
-                    and ours(cause):
+            if isinstance(exc, ReadError) and not isinstance(exc, LimitExceeded) and cause is not None \
+                    and not isinstance(cause, GongkaiError) and ours(cause):
                 raise Crash(f"a bug of ours reported as a corrupt file: {message}") from cause
             return
         report = extract(doc)

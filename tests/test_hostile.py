@@ -214,6 +214,27 @@ def test_time_limits_nest_and_the_outer_one_survives_the_inner():
     time.sleep(0.1)
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_time_limit_survives_an_alarm_swallowed_in_a_destructor():
+    """An exception raised while a __del__ method (or a garbage-collector callback) runs is printed
+    and dropped: the alarm fires again until the block ends."""
+    from gongkai.readers import time_limit
+
+    class SlowToDie:
+        def __del__(self):
+            end = time.monotonic() + 0.3
+            while time.monotonic() < end:
+                pass
+
+    started = time.monotonic()
+    with pytest.raises(LimitExceeded):
+        with time_limit(0.1):
+            SlowToDie()  # gone at once; its __del__ runs past the deadline and swallows the alarm
+            while time.monotonic() < started + 3:
+                pass
+    assert time.monotonic() - started < 1.5
+
+
 def test_extraction_is_inside_the_time_limit(monkeypatch):
     import gongkai.api as api
 

@@ -178,12 +178,12 @@ class time_limit:
     def __exit__(self, kind, value, tb) -> bool:
         if not self.armed:
             return False
+        signal.setitimer(signal.ITIMER_REAL, 0)
         self.armed = False
         _deadlines.pop()
         if _deadlines:  # the enclosing limit's alarm, for the time it has left
             signal.setitimer(signal.ITIMER_REAL, max(_deadlines[-1] - time.monotonic(), 0.001))
         else:
-            signal.setitimer(signal.ITIMER_REAL, 0)
             previous = self.previous
             if previous is not None and previous is not signal.SIG_DFL:
                 signal.signal(signal.SIGALRM, previous)
@@ -193,6 +193,7 @@ class time_limit:
 
 
 _HAS_TIMER = hasattr(signal, "setitimer")
+_EXIT_CODE = time_limit.__exit__.__code__
 
 
 def _alarm(signum, frame):
@@ -201,9 +202,15 @@ def _alarm(signum, frame):
     if not _deadlines:
         return
     left = _deadlines[-1] - time.monotonic()
-    if left <= 0.005:
-        raise _Timeout()
-    signal.setitimer(signal.ITIMER_REAL, left)  # early: wait for the rest
+    if left > 0.005:
+        signal.setitimer(signal.ITIMER_REAL, left)  # early: wait for the rest
+        return
+    # Fire again soon: an exception raised while a garbage-collector callback or a __del__ method
+    # runs is printed and dropped, and the block would then run on without a limit.
+    signal.setitimer(signal.ITIMER_REAL, 0.05)
+    if frame is not None and frame.f_code is _EXIT_CODE:
+        return  # the limit is being left: it disarms the alarm itself
+    raise _Timeout()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ FAST_CONTENT = True  # read content streams with ._pdfcontent (False: pdfminer's
 _SNAP = 3.0  # ruling lines closer than this (pt) are one line
 _MIN_EDGE = 3.0  # shorter ruling segments are ignored
 _MAX_EDGES = 4000  # a page drawn with more axis-parallel segments than this is a drawing, not a table
+_MAX_CROSSINGS = 5000  # distinct vertical x positions times horizontal y positions (tables of a page: < 2,000)
 _WORD_SPACE = 0.2  # a gap wider than this many font sizes between two non-CJK characters is a space
 _COLUMN_GAP = 1.5  # a gap wider than this many font sizes separates two columns of a line
 _WRAP_DISTANCE = 0.9  # a lone line this close (in font sizes, centre to centre) to a row belongs to it
@@ -528,6 +529,13 @@ def _find_grids(content: _PageContent) -> list[_Grid]:
     v = [e for e in content.edges if e["orientation"] == "v" and e["height"] >= _MIN_EDGE]
     h = [e for e in content.edges if e["orientation"] == "h" and e["width"] >= _MIN_EDGE]
     if len(v) < 2 or len(h) < 2 or len(v) + len(h) > _MAX_EDGES:
+        return []
+    # pdfplumber's cell finding grows faster than the square of the crossings (a 100 x 100 grid
+    # takes seconds): a page whose lines could cross more often than any report's tables do is a
+    # drawing, or a trap
+    xs = {round(e["x0"] / _SNAP) for e in v}
+    ys = {round(e["top"] / _SNAP) for e in h}
+    if len(xs) * len(ys) > _MAX_CROSSINGS:
         return []
     settings = TableSettings.resolve({
         "vertical_strategy": "explicit",

@@ -226,6 +226,8 @@ def pdf_cases() -> dict[str, Case]:
                                                                        b") Tj ET", zlib_header=True),
                                                       "/Filter /FlateDecode"), error="内容过多", bomb=True),
         "pdf-form-fanout.pdf": Case(form_fanout_pdf(), error="内容过多", bomb=True),
+        "pdf-self-reference.pdf": Case(minimal_pdf(b"BT /F1 12 Tf 72 700 Td (report) Tj ET", extra_objects=[b"6 0 R"],
+                                                   resources=b"6 0 R"), error="损坏"),
     }
     return cases
 

@@ -250,3 +250,25 @@ def test_regression_pdf_number_of_thousands_of_digits():
 
     data = hostile.minimal_pdf(b"BT /F1 12 Tf 72 700 Td (Annual report) Tj ET " + b"1" * 5000 + b" 0 0 1 0 0 cm")
     assert [b.text for b in read_bytes(data, "a.pdf").blocks] == ["Annual report"]
+
+
+def test_regression_pdf_object_that_refers_to_itself(monkeypatch):
+    """fuzz pdf (a 30-second timeout): pdfminer follows ``6 0 obj 6 0 R endobj`` for ever; references
+    are now followed 64 deep at most, and the file is refused as corrupt. (Without the alarm, as in
+    a worker thread, it would have hung.)"""
+    import time
+
+    import gongkai.readers as readers
+    import hostile
+
+    monkeypatch.setattr(readers, "USE_ALARM", False)
+    data = hostile.minimal_pdf(b"BT /F1 12 Tf 72 700 Td (Annual report) Tj ET", extra_objects=[b"6 0 R"],
+                               resources=b"6 0 R")
+    started = time.monotonic()
+    try:
+        read_bytes(data, "a.pdf", LIMITS)
+    except ReadError as exc:
+        assert "损坏" in exc.zh and "loop" in exc.en
+    else:
+        raise AssertionError("a loop of references must be refused")
+    assert time.monotonic() - started < 5

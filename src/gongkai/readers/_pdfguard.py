@@ -10,10 +10,14 @@ by the default limit.
 :class:`GuardedAggregator` counts the characters, paths and images a page's content draws and
 stops the page at ``limits.max_page_objects`` (a literal string of ten million characters would
 otherwise become ten million layout objects).
+
+Object references are followed at most 64 deep: pdfminer follows them without end, so an object
+that refers to itself would hang the reader.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 import zlib
 from contextlib import contextmanager
@@ -22,6 +26,8 @@ from io import BytesIO
 import pdfminer.pdftypes as _pdftypes
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.lzw import LZWDecoder
+from pdfminer.pdftypes import PDFObjRef
+from pdfminer.psexceptions import PSSyntaxError
 
 from ..errors import LimitExceeded
 from ..limits import DEFAULT_LIMITS, Limits
@@ -176,14 +182,51 @@ class _BoundedZlib:
         return getattr(zlib, name)
 
 
+_MAX_REFERENCES = 64  # a reference to a reference to ... (real files: one or two)
+
+
+def _follow(x: object, default: object = None) -> object:
+    """pdfminer's ``while isinstance(x, PDFObjRef): x = x.resolve()``, which never ends on an object
+    that refers to itself (``5 0 obj 5 0 R endobj``) or on a loop of references."""
+    for _ in range(_MAX_REFERENCES):
+        if not isinstance(x, PDFObjRef):
+            return x
+        x = x.resolve(default=default)
+    if isinstance(x, PDFObjRef):
+        raise PSSyntaxError(f"a loop of object references (object {x.objid})")
+    return x
+
+
+def _resolve1(x: object, default: object = None) -> object:
+    return _follow(x, default)
+
+
+def _resolve_all(x: object, default: object = None) -> object:
+    x = _follow(x, default)
+    if isinstance(x, list):
+        x = [_resolve_all(v, default=default) for v in x]
+    elif isinstance(x, dict):
+        for k, v in x.items():
+            x[k] = _resolve_all(v, default=default)
+    return x
+
+
 def install() -> None:
-    """Route pdfminer's stream decoding through the bounded decoders above (idempotent)."""
+    """Route pdfminer's stream decoding through the bounded decoders above, and its reference
+    resolution through :func:`_follow` (idempotent)."""
     if getattr(_pdftypes, "_gongkai_guarded", False):
         return
     _pdftypes.zlib = _BoundedZlib()
     _pdftypes.decompress_corrupted = _inflate_corrupted
     _pdftypes.lzwdecode = _lzw
     _pdftypes.rldecode = _run_length
+    original = (_pdftypes.resolve1, _pdftypes.resolve_all)
+    for module in list(sys.modules.values()):  # modules that imported the names themselves
+        if getattr(module, "__name__", "").startswith(("pdfminer", "pdfplumber")):
+            if getattr(module, "resolve1", None) is original[0]:
+                module.resolve1 = _resolve1
+            if getattr(module, "resolve_all", None) is original[1]:
+                module.resolve_all = _resolve_all
     _pdftypes._gongkai_guarded = True
 
 

@@ -81,6 +81,32 @@ def tiny_pdf() -> bytes:
                        resources=b"<< /Font << /F1 5 0 R >> /XObject << /X 6 0 R >> >>")
 
 
+def _mime(page: bytes, transfer: str, charset: str = "utf-8") -> bytes:
+    """A page saved as one file (.mht): MIME headers, the page, a picture."""
+    import base64
+    import quopri
+
+    body = quopri.encodestring(page) if transfer == "quoted-printable" else base64.encodebytes(page)
+    return (b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="=_b"\r\n\r\n--=_b\r\n'
+            b"Content-Transfer-Encoding: " + transfer.encode() + b'\r\nContent-Type: text/html; charset="'
+            + charset.encode() + b'"\r\n\r\n' + body + b"\r\n--=_b\r\nContent-Type: image/png\r\n"
+            b"Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--=_b--\r\n")
+
+
+def _odt() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", '<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+                   'opendocument:xmlns:office:1.0"><office:body><office:text/></office:body></office:document-content>')
+    return buf.getvalue()
+
+
+_WORDML = (b'<?xml version="1.0"?><?mso-application progid="Word.Document"?><w:wordDocument xmlns:w="http://schemas.'
+           b'microsoft.com/office/word/2003/wordml"><w:body><w:p><w:r><w:t>report</w:t></w:r></w:p></w:body>'
+           b"</w:wordDocument>")
+
+
 def seeds() -> dict[str, list[bytes]]:
     texts = [p.read_text(encoding="utf-8") for p in samplefiles.SEEDS]
     data = ROOT / "tests" / "data"
@@ -95,7 +121,8 @@ def seeds() -> dict[str, list[bytes]]:
         "legacy": [(data / "legacy" / "plain.doc").read_bytes(), (data / "legacy" / "encrypted-flag.doc").read_bytes(),
                    (data / "legacy" / "encrypted.docx").read_bytes(), samplefiles.rtf_bytes(texts[1])],
     }
-    out["any"] = [blobs[0] for blobs in out.values()]
+    out["mht"] = [_mime(out["html"][0], "quoted-printable"), _mime(out["html"][1], "base64", "gb2312")]
+    out["any"] = [blobs[0] for blobs in out.values()] + [_odt(), _WORDML]
     out["legacy-lo"] = out["legacy"]
     return out
 

@@ -41,13 +41,14 @@ ROOT = HERE.parent
 READERS = {  # name -> (format passed to read_bytes, file name the input gets, -max_len)
     "text": ("text", "input.txt", 65536),
     "html": ("html", "input.html", 65536),
+    "mht": ("mht", "input.mht", 65536),
     "docx": ("docx", "input.docx", 131072),
     "pdf": ("pdf", "input.pdf", 65536),
     "legacy": ("doc", "input.doc", 65536),
     "legacy-lo": ("doc", "input.doc", 65536),
     "any": (None, "input", 65536),
 }
-ALL = ["text", "html", "docx", "pdf", "legacy", "any"]
+ALL = ["text", "html", "mht", "docx", "pdf", "legacy", "any"]
 
 
 # ---------------------------------------------------------------------------------------------

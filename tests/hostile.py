@@ -226,10 +226,34 @@ def pdf_cases() -> dict[str, Case]:
                                                                        b") Tj ET", zlib_header=True),
                                                       "/Filter /FlateDecode"), error="内容过多", bomb=True),
         "pdf-form-fanout.pdf": Case(form_fanout_pdf(), error="内容过多", bomb=True),
+        "pdf-120000-kids.pdf": Case(many_kids_pdf(), error="数组", bomb=True),
+        # document information that contains itself: pdfplumber logs a warning (which must not reach stderr)
+        "pdf-cyclic-info.pdf": Case(minimal_pdf(b"BT /F1 12 Tf 72 700 Td (Annual report) Tj ET",
+                                                extra_objects=[b"<< /Title (x) /Parent 6 0 R >>"])
+                                    .replace(b"/Root 1 0 R >>", b"/Root 1 0 R /Info 6 0 R >>")),
         "pdf-self-reference.pdf": Case(minimal_pdf(b"BT /F1 12 Tf 72 700 Td (report) Tj ET", extra_objects=[b"6 0 R"],
                                                    resources=b"6 0 R"), error="损坏"),
     }
     return cases
+
+
+def many_kids_pdf(n: int = 120_000) -> bytes:
+    """A page tree whose /Kids lists one page 120,000 times (a 50 MB file could list it
+    nine million times: gigabytes of references while pdfminer parses the array)."""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [" + b"3 0 R " * n + b"] /Count %d >>" % n,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            b"<< /Length 0 >>\nstream\n\nendstream"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
 
 
 def _double_flate() -> bytes:
@@ -326,7 +350,16 @@ def text_cases() -> dict[str, Case]:
         "gbk-labelled-utf8.txt": Case("编码：UTF-8\n".encode("utf-8") + seed.encode("gb18030"),
                                       extra={"title": "集义庄乡"}),
         "numbers-replaced-by-text.txt": Case(no_numbers.encode(), findings=("GK204",)),
+        "utf16-without-bom.txt": Case(seed.encode("utf-16-le"), extra={"title": "集义庄乡"}),
+        "utf16be-without-bom.html": Case(("<html><body><p>" + seed.replace("\n", "</p><p>") + "</p></body></html>")
+                                         .encode("utf-16-be"), fmt="html", extra={"title": "集义庄乡"}),
         "binary-noise.txt": Case(bytes(range(256)) * 64, error="不是文本"),
+        # every number 30 digits long: no count, kept as printed and reported (a database integer holds 19)
+        "numbers-of-30-digits.txt": Case(re.sub(r"\d+", "9" * 30, seed).encode(), findings=("GK204",)),
+        # counts in the text thousands of digits long (Python's int() refuses more than 4,300)
+        "counts-of-5000-digits.txt": Case(seed.replace("二、", f"本年共收到申请{'9' * 5000}件，行政复议{'8' * 5000}起，"
+                                                              f"其中：{'7' * 4400}件、{'6' * 20}件。\n二、", 1).encode(),
+                                          extra={"title": "集义庄乡"}),
         # 30 run-together digits for the 15 numbers of table 四: 77 million ways to split them
         "run-together-digits.txt": Case(("某县2023年政府信息公开工作年度报告\n四、政府信息公开行政复议、行政诉讼情况\n"
                                          "行政复议\t行政诉讼\n结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n"
@@ -373,9 +406,84 @@ def mislabelled() -> dict[str, Case]:
     }
 
 
+def mime_archive(html: bytes, charset: str = "utf-8") -> bytes:
+    """A page saved as one file (.mht), as Word writes it: the page quoted-printable in a multipart."""
+    import quopri
+
+    return (b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="----=_NextPart_01"\r\n\r\n'
+            b"------=_NextPart_01\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+            b'Content-Type: text/html; charset="' + charset.encode() + b'"\r\n\r\n' + quopri.encodestring(html) +
+            b"\r\n------=_NextPart_01--\r\n")
+
+
+def nested_mime(depth: int) -> bytes:
+    out = [b"MIME-Version: 1.0\r\n"]
+    out += [b'Content-Type: multipart/related; boundary="b%d"\r\n\r\n--b%d\r\n' % (i, i) for i in range(depth)]
+    out.append(b"Content-Type: text/html\r\n\r\n<p>x</p>\r\n")
+    out += [b"--b%d--\r\n" % i for i in reversed(range(depth))]
+    return b"".join(out)
+
+
+def odt_with(content: bytes) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", content)
+    return buf.getvalue()
+
+
+def other_formats() -> dict[str, Case]:
+    """Formats that are neither of the four, named as one of them, and the attacks they carry."""
+    import openpyxl
+
+    wb = io.BytesIO()
+    openpyxl.Workbook().save(wb)
+    xxe = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    return {
+        "web-archive-report.doc": Case(mime_archive(samplefiles.html_bytes()), fmt="mht", extra={"title": "集义庄乡"}),
+        "web-archive-300000-parts.mht": Case(b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n'
+                                             + b"--b\r\nContent-Type: image/png\r\n\r\nx\r\n" * 300_000 + b"--b--\r\n",
+                                             error="部件过多", bomb=True),
+        "web-archive-nested-20000.mht": Case(nested_mime(20_000), error="部件过多"),
+        "web-archive-without-page.mht": Case(b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n'
+                                             b"--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n--b--\r\n", error="MHT"),
+        "odt-external-entity.odt": Case(odt_with(xxe + b"<office:document-content>&x;</office:document-content>"),
+                                        error="DTD"),
+        "wordml-external-entity.doc": Case(xxe.replace(b"?><!DOC", b'?><?mso-application progid="Word.Document"?><!DOC')
+                                           + b"<w:wordDocument>&x;</w:wordDocument>", error="DTD"),
+        "really-an-excel-workbook.docx": Case(wb.getvalue(), error="Excel"),
+        "really-a-png.pdf": Case(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, error="不是文本"),
+    }
+
+
+def more_structure() -> dict[str, Case]:
+    """Spans and nestings far beyond any real table."""
+    def cell(text: str, props: str = "") -> str:
+        return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+    wide = '<w:gridSpan w:val="999999999"/>'
+    form = (b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << /X1 6 0 R >> >> "
+            b"/Length 6 >>\nstream\n/X1 Do\nendstream")
+    return {
+        "gridspan-999999999.docx": Case(small_docx("<w:tbl>" + "".join(
+            "<w:tr>" + cell("某某镇2023年政府信息公开工作年度报告", wide) + cell("1") + "</w:tr>" for _ in range(200))
+            + "</w:tbl>"), may_fail=True),
+        "span-99999999.html": Case(("<html><body><table>" + "<tr><td rowspan=99999999 colspan=99999999>1</td>"
+                                    "<td colspan=65534>2</td></tr>" * 300 + "</table></body></html>").encode(),
+                                   may_fail=True),
+        "pdf-form-draws-itself.pdf": Case(minimal_pdf(b"/X1 Do", extra_objects=[form],
+                                                      resources=b"<< /XObject << /X1 6 0 R >> >>"), may_fail=True),
+        "pdf-arrays-200000-deep.pdf": Case(minimal_pdf(b"[" * 200_000 + b"(x)" + b"]" * 200_000 + b" TJ"),
+                                           may_fail=True),
+        "rtf-groups-500000-deep.rtf": Case(b"{\\rtf1 " + b"{" * 500_000 + b"x" + b"}" * 500_000 + b"}",
+                                           may_fail=True, bomb=True),
+    }
+
+
 def build_all(folder: Path) -> dict[str, Case]:
     cases: dict[str, Case] = {}
-    for group in (zip_bombs, xml_attacks, pdf_cases, html_cases, docx_cases, text_cases, legacy_cases, mislabelled):
+    for group in (zip_bombs, xml_attacks, pdf_cases, html_cases, docx_cases, text_cases, legacy_cases, mislabelled,
+                  other_formats, more_structure):
         cases.update(group())
     folder.mkdir(parents=True, exist_ok=True)
     for name, case in cases.items():

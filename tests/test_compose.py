@@ -385,6 +385,18 @@ def test_new_from_last_years_report_file(tmp_path):
     assert "现行有效件数" in proc.err and "结转下年度继续办理" in proc.err
 
 
+def test_a_form_number_no_count_can_be_is_kept_as_printed_and_reported():
+    data = _fill(template("2021"), {"applications.new_received.natural_person": 1e300,
+                                    "applications.new_received.research": 2},
+                 {"agency": "幸福乡人民政府", "year": 2023})
+    report = read_workbook(data, "form.xlsx")
+    cell = report.cell("applications.new_received.natural_person")
+    assert cell.value is None and cell.raw == "1e+300"
+    assert report.value("applications.new_received.research") == 2
+    codes = {f.code for f in check(compose(data=report).report)}
+    assert "GK204" in codes
+
+
 def test_template_command_and_new_from_the_filled_form(tmp_path):
     form = tmp_path / "form.xlsx"
     yaml_form = tmp_path / "form.yaml"

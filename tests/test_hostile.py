@@ -134,6 +134,8 @@ def test_command_line_on_hostile_files_bounded_time_and_memory(cases):
         assert rss < MEMORY_MB, f"peak RSS {rss:.0f} MB for {group}"
         assert elapsed < (LIMIT_SECONDS + 1) * len(group) + 5
         first_lines = [ln for ln in err.split("\n\n")[0].splitlines() if ln.strip()]
+        stray = [ln for ln in first_lines if not ln.startswith(str(folder))]
+        assert not stray, f"lines on stderr that are not one file's reason: {stray[:3]}"
         for name in group:
             mine = [ln for ln in first_lines if ln.startswith(str(folder / name) + ":")]
             if all_cases[name].error:

@@ -253,3 +253,33 @@ def test_recheck_after_the_catalogue_changes(store, tmp_path, monkeypatch):
     out = store.recheck(jobs=2)
     assert out.changed == 3
     assert {r.id: r.infos for r in store.reports()} == before
+
+
+def test_a_thirty_digit_number_is_reported_and_stored(store, tmp_path):
+    # seed 001, table 三 「一、本年新收」 自然人 (printed 0) overwritten with thirty nines
+    text = SEEDS[1].read_text(encoding="utf-8")
+    at = text.index("\t0", text.index("一、本年新收政府信息公开申请数量"))
+    (tmp_path / "big.txt").write_text(text[:at] + "\t" + "9" * 30 + text[at + 2:], encoding="utf-8")
+    summary = store.ingest([str(tmp_path / "big.txt")], jobs=1)
+    assert (summary.new, summary.failed) == (1, 0)
+    with store.engine.connect() as conn:
+        value, raw = conn.execute(select(S.cells.c.value, S.cells.c.raw).where(
+            S.cells.c.table_key == "applications", S.cells.c.row_key == "new_received",
+            S.cells.c.column_key == "natural_person")).one()
+        codes = set(conn.execute(select(S.findings.c.code)).scalars())
+    assert value is None and raw == "9" * 30
+    assert "GK204" in codes
+
+
+def test_a_report_the_database_refuses_is_a_failure_and_the_batch_is_kept(store):
+    from gongkai.store.ingest import _write
+    from gongkai.store.work import parse_bytes
+    from gongkai.store.writer import Writer
+
+    good, bad = (parse_bytes(p.read_bytes(), str(p)) for p in (SEEDS[0], SEEDS[2]))
+    bad.cell_columns[3][0] = 10 ** 400  # beyond any database number column
+    outcomes = _write(Writer(store.engine), [good, bad])
+    assert [o.status for o in outcomes] == ["new", "failed"]
+    assert outcomes[1].reason == "store" and "数据库" in outcomes[1].message
+    counts = store.counts()
+    assert (counts["reports"], counts["failures"]) == (1, 1)

@@ -610,3 +610,43 @@ def test_fixture_old_gb2312_table_layout_page() -> None:
     for junk in ("网站首页", "办事服务", "信息公开目录", "信息公开指南", "您现在的位置", "字体", "打印本页",
                  "主办：", "ICP备", "分辨率", "doZoom"):
         assert junk not in text, junk
+
+
+# ----------------------------------------------------------------------------- web archives (.mht)
+
+
+def mht(html: bytes, charset: str, transfer: str = "quoted-printable") -> bytes:
+    """A web archive as Word's "single file web page" writes it: MIME headers, the page in
+    quoted-printable with its charset in the part header, then an image part."""
+    import base64
+    import quopri
+
+    body = quopri.encodestring(html) if transfer == "quoted-printable" else base64.encodebytes(html)
+    return (b"MIME-Version: 1.0\r\nX-Document-Type: Word\r\n"
+            b'Content-Type: multipart/related; boundary="----=_NextPart_01DA"\r\n\r\n'
+            b"This document is a Single File Web Page.\r\n\r\n------=_NextPart_01DA\r\n"
+            b"Content-Location: file:///C:/report.htm\r\nContent-Transfer-Encoding: " + transfer.encode() + b"\r\n"
+            b'Content-Type: text/html; charset="' + charset.encode() + b'"\r\n\r\n' + body +
+            b"\r\n------=_NextPart_01DA\r\nContent-Location: file:///C:/image001.png\r\n"
+            b"Content-Transfer-Encoding: base64\r\nContent-Type: image/png\r\n\r\niVBORw0KGgo=\r\n"
+            b"------=_NextPart_01DA--\r\n")
+
+
+@pytest.mark.parametrize("transfer", ["quoted-printable", "base64"])
+def test_web_archive_saved_by_word_is_read_as_its_page(transfer) -> None:
+    page_bytes = GB_PAGE.format(label="gb2312").replace(
+        '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">', "").encode("gb18030")
+    assert b"charset" not in page_bytes  # the charset is given by the part's header only
+    data = mht(page_bytes, "gb2312", transfer)
+    assert sniff(data, "报告.doc") == "mht"
+    doc = read_bytes(data, "报告.doc")
+    assert doc.source.format == "mht"
+    assert doc.paragraphs()[1].text == "朱镕基同志题词的“喆”字不在GB2312中。"
+    assert after_label(doc, "一、本年新收政府信息公开申请数量") == ["3"]
+
+
+def test_web_archive_without_a_page_is_a_clear_error() -> None:
+    data = (b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n--b\r\n'
+            b"Content-Type: image/png\r\n\r\nxx\r\n--b--\r\n")
+    with pytest.raises(ReadError, match="MHT"):
+        read_bytes(data, "a.mht")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 import docx as pydocx
@@ -180,6 +181,42 @@ def test_rtf_through_libreoffice():
     assert doc.source.format == "rtf"
     assert [p.text for p in doc.paragraphs()] == EXPECTED_PARAGRAPHS
     assert rows(doc) == EXPECTED_ROWS
+
+
+@needs_soffice
+@pytest.mark.slow
+@pytest.mark.parametrize(("target", "fmt", "name"), [
+    ("odt", "odt", "报告.odt"),
+    ("xml:MS Word 2003 XML", "wordml", "报告.doc"),  # Word 2003 XML saved under a .doc name
+])
+def test_opendocument_and_word_2003_xml_through_libreoffice(target, fmt, name):
+    data = convert(report_docx(), ".docx", target)
+    assert sniff(data, name) == fmt
+    doc = read_bytes(data, name)
+    assert doc.source.format == fmt
+    assert [p.text for p in doc.paragraphs()] == EXPECTED_PARAGRAPHS
+    if fmt == "odt":
+        assert rows(doc) == EXPECTED_ROWS
+    else:  # LibreOffice's Word 2003 XML import drops the place of a vertically merged cell
+        assert rows(doc)[:4] == EXPECTED_ROWS[:4]
+        assert "2.其他法律行政法规禁止公开" in rows(doc)[4][1]
+
+
+def test_opendocument_and_word_2003_xml_with_a_dtd_are_refused_before_converting(monkeypatch):
+    monkeypatch.setattr(legacy, "find_soffice", lambda: pytest.fail("must not convert"))
+    dtd = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", dtd + b"<office:document-content>&x;</office:document-content>")
+    odt = buf.getvalue()
+    wordml = dtd.replace(b"?><!DOC", b'?><?mso-application progid="Word.Document"?><!DOC') + b"<w:wordDocument>&x;</w:wordDocument>"
+    utf16 = wordml.decode().replace('version="1.0"', 'version="1.0" encoding="UTF-16"').encode("utf-16")
+    for data, fmt in ((odt, "odt"), (wordml, "wordml"), (utf16, None)):
+        if fmt:
+            assert sniff(data, "x.doc") == fmt
+        with pytest.raises(ReadError, match="DTD"):
+            legacy.read(data, source(fmt or "wordml"), DEFAULT_LIMITS)
 
 
 @needs_soffice

@@ -370,6 +370,19 @@ def test_writing_prefill_live_check_and_downloads(client, site):
 # ------------------------------------------------------------------------------ API description, safety, commands
 
 
+def test_numbers_out_of_range_in_addresses_are_not_found(client):
+    form_login(client, "admin")
+    big = "9" * 30  # more than a database integer holds
+    for url in (f"/reports/{big}", f"/agencies/{big}", f"/reports/{big}/original", f"/reports/{big}/render/docx",
+                f"/api/reports/{big}", f"/api/agencies/{big}", f"/write?agency_id={big}", f"/admin/audit?page={big}"):
+        r = client.get(url)
+        assert r.status_code == 404, (url, r.status_code)
+        assert "超出范围" in r.text
+    # a year or page that is no number ("²" passes str.isdigit but not int) is ignored, not an error
+    for url in ("/reports?year=²&page=³", f"/reports?page={'9' * 5000}"):
+        assert client.get(url).status_code == 200
+
+
 def test_openapi_documents_the_api_in_chinese_and_english(client):
     spec = client.get("/openapi.json").json()
     paths = spec["paths"]

@@ -48,7 +48,7 @@ class Source:
 
     path: str | None
     sha256: str
-    format: str  # "text", "docx", "doc", "wps", "html", "pdf"
+    format: str  # a key of gongkai.readers.READER_MODULES ("text", "docx", "doc", "html", "mht", "pdf"...)
     encoding: str | None = None
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # What a directory walk picks up; a file named explicitly is read whatever its name.
-REPORT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".doc", ".wps", ".pdf", ".rtf"}
+REPORT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".shtml", ".xhtml", ".mht", ".mhtml", ".docx", ".doc", ".wps",
+                   ".odt", ".pdf", ".rtf"}
 
 
 @dataclass(slots=True)

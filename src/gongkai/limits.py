@@ -39,6 +39,7 @@ class Limits:
     max_page_bytes: int = 16 * MB  # content-stream bytes one PDF page runs; real pages < 1 MB
     max_text_chars: int = 2_000_000  # a long report has < 100,000 characters
     max_nesting: int = 32  # tables in tables, HTML elements
+    max_converter_bytes: int = 1024 * MB  # address space of LibreOffice converting a .doc/.wps/.rtf (a report: < 512 MB)
     max_seconds: float = 60.0  # wall time for reading (and extracting and checking) one file
     max_blocks: int = 200_000  # paragraphs and table rows
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from ..extract.values import MAX_DIGITS
 from ..formats import EDITIONS, TABLE_NAMES
 from .base import rule
 
@@ -17,18 +20,27 @@ def _cells(report, ctx):
 def _walk(report, ctx):
     for table_key, rows in report.tables.items():
         ed_key = report.table_editions.get(table_key) or (ctx.edition.key if ctx.edition else "2021")
-        tdef = EDITIONS[ed_key].table(table_key)
+        own = _row_index(ed_key, table_key)
         for row_key, cols in rows.items():
-            rdef = next((r for r in tdef.rows if r.key == row_key), None)
+            rdef = own.get(row_key)
             if rdef is None:
-                for ed in EDITIONS.values():
-                    rdef = next((r for r in ed.table(table_key).rows if r.key == row_key), None)
+                for ed in EDITIONS:
+                    rdef = _row_index(ed, table_key).get(row_key)
                     if rdef:
                         break
             for col in rdef.columns:
                 cell = cols.get(col.key)
                 if cell is not None and not (type(cell.value) is int and cell.value >= 0):
                     yield f"{table_key}.{row_key}.{col.key}", cell, col, rdef, table_key
+
+
+@lru_cache(maxsize=None)
+def _row_index(ed_key, table_key):
+    """Row key -> row definition of one edition's table (the first of a key wins, as a linear search would)."""
+    out = {}
+    for r in EDITIONS[ed_key].table(table_key).rows:
+        out.setdefault(r.key, r)
+    return out
 
 
 def _name(table_key, rdef, col):
@@ -100,8 +112,11 @@ def fractional_count(report, ctx):
 def not_a_number(report, ctx):
     for ref, cell, col, rdef, tk in _cells(report, ctx):
         if cell.unreadable:
+            digits = sum(ch.isdigit() for ch in cell.raw)
+            shown = cell.raw if len(cell.raw) <= 40 else cell.raw[:40] + "…"
+            why = f"有 {digits} 位数字，不是有效的数量" if digits > MAX_DIGITS else "不是数字"
             yield not_a_number.finding(
-                f"{_name(tk, rdef, col)}填的是“{cell.raw}”，不是数字",
+                f"{_name(tk, rdef, col)}填的是“{shown}”，{why}",
                 cells=[ref], expected="数字", actual=cell.raw, at=cell.at,
             )
 

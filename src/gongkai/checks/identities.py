@@ -20,15 +20,26 @@ def _evaluate(report, ctx, code):
         return
     tables = report.tables
     empty: dict = {}
+
+    def side(refs):
+        total, printed = 0, False
+        for t, r, c in refs:
+            cell = tables.get(t, empty).get(r, empty).get(c)
+            if cell is not None and cell.value is not None:
+                total += cell.value
+                printed = True
+        return total, printed
+
     for ident, lrefs, rrefs in _identities(ed, code):
-        lcells = [tables.get(t, empty).get(r, empty).get(c) for t, r, c in lrefs]
-        rcells = [tables.get(t, empty).get(r, empty).get(c) for t, r, c in rrefs]
-        lv = [c.value for c in lcells if c is not None and c.value is not None]
-        rv = [c.value for c in rcells if c is not None and c.value is not None]
-        if not lv or not rv:
+        lhs, lprinted = side(lrefs)
+        if not lprinted:
             continue  # nothing printed on one side: the blank-cell and missing-row rules speak
-        lhs, rhs = sum(lv), sum(rv)
+        rhs, rprinted = side(rrefs)
+        if not rprinted:
+            continue
         if abs(lhs - rhs) > 1e-9:
+            lcells = [tables.get(t, empty).get(r, empty).get(c) for t, r, c in lrefs]
+            rcells = [tables.get(t, empty).get(r, empty).get(c) for t, r, c in rrefs]
             yield ident, _num(lhs), _num(rhs), lcells, rcells
 
 

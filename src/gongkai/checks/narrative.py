@@ -10,7 +10,10 @@ from ..formats.labels import fold
 from .base import rule
 
 _GAP = r"[^\d。；;，,：:\n]{0,10}?"
-_NUM = r"(\d+)\s*(?:件|起|宗|个|份|次|例)"
+# a count as written in the text: at most 15 digits (a longer run is no count, and int() of
+# thousands of digits is refused by Python)
+_COUNT = r"(?<!\d)(\d{1,15})(?!\d)"
+_NUM = _COUNT + r"\s*(?:件|起|宗|个|份|次|例)"
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ MENTIONS = (
     _m(r"行政诉讼(?:案件)?" + r"[^\d。；;，,\n]{0,6}?" + _NUM, "行政诉讼", _LITIGATION),
 )
 
+_KEYS = tuple(sorted({k for m in MENTIONS for k in m.keys}))
+
 # "did not receive any application": the table must say 0
 _NONE_RECEIVED = re.compile(r"(?:未|没有)(?:收到|受理|接到|发生)[^。；;，,\d]{0,20}?(?:政府信息公开|信息公开|依申请公开)?申请(?!人)")
 # (run on folded text, where 、 has become ",")
@@ -88,8 +93,9 @@ def narrative_vs_table(report, ctx):
         return
     for section in report.sections:
         text = _folded(section.text)
+        present = {k for k in _KEYS if k in text}
         for mention in MENTIONS:
-            if not any(k in text for k in mention.keys):
+            if present.isdisjoint(mention.keys):
                 continue
             for m in mention.pattern.finditer(text):
                 n = int(m.group(1))
@@ -123,7 +129,7 @@ def narrative_vs_table(report, ctx):
 
 
 _TOTAL = re.compile(
-    r"(?:共|合计|总计|累计|全年)[^。；;\d]{0,20}?(\d+)\s*(件|条|个|项|起|次|篇|期)(?:[^。；;\d]{0,20}?|。)其中[:：，,]?"
+    r"(?:共|合计|总计|累计|全年)[^。；;\d]{0,20}?" + _COUNT + r"\s*(件|条|个|项|起|次|篇|期)(?:[^。；;\d]{0,20}?|。)其中[:：，,]?"
 )
 _PARENS = re.compile(r"（[^（）]*）|\([^()]*\)")
 
@@ -143,7 +149,7 @@ def itemised_sum(report, ctx):
             end = text.find("。", m.end())
             clause = text[m.end() : end if end != -1 else len(text)]
             clause = _PARENS.sub("", _PARENS.sub("", clause))
-            items = [int(x) for x in re.findall(r"(\d+)\s*" + unit, clause)]
+            items = [int(x) for x in re.findall(_COUNT + r"\s*" + unit, clause)]
             if len(items) >= 2 and sum(items) != total:
                 yield itemised_sum.finding(
                     f"{_where(section)}写共{total}{unit}，但其后列举的{len(items)}项相加为{sum(items)}{unit}",

@@ -17,19 +17,28 @@ _NUMBER = re.compile(
     r"(?P<unit>万元|元|千元|亿元|件|条|个|项|次|起|宗|份|人次|%)?$"
 )
 _SPACES = re.compile(r"[\s]+")
+# No count, sum of money or share in a report has more digits than this; a longer run of digits is a
+# slip (numbers run together, a pasted ID) and is kept as text, so that it is reported, never summed.
+MAX_DIGITS = 15
+
+
+def _match(text: str) -> re.Match | None:
+    t = fold(text).strip()
+    if not t:
+        return None
+    return _NUMBER.match(_SPACES.sub("", t))  # "1 234" and digits broken over lines
 
 
 @lru_cache(maxsize=16384)
 def parse_number(text: str) -> tuple[int | float | None, str | None]:
-    """(value, unit) for a printed number, (None, None) when the text is not one."""
-    t = fold(text).strip()
-    if not t:
-        return None, None
-    t = _SPACES.sub("", t)  # "1 234" and digits broken over lines
-    m = _NUMBER.match(t)
+    """(value, unit) for a printed number, (None, None) when the text is not one (or has more
+    than ``MAX_DIGITS`` digits before the point)."""
+    m = _match(text)
     if not m:
         return None, None
     num = m.group("num").replace(",", "")
+    if len(num.split(".")[0]) > MAX_DIGITS:
+        return None, None
     value: int | float = float(num) if "." in num else int(num)
     if isinstance(value, float) and value.is_integer() and not num.endswith(".0") and "." not in num:
         value = int(value)
@@ -46,9 +55,9 @@ def is_nil(text: str) -> bool:
 
 @lru_cache(maxsize=16384)
 def is_value_text(text: str) -> bool:
-    """True for what can fill a data cell: a number, a nil marker or nothing."""
+    """True for what can fill a data cell: a number (however long), a nil marker or nothing."""
     t = text.strip()
-    return not t or is_nil(t) or parse_number(t)[0] is not None
+    return not t or is_nil(t) or _match(t) is not None
 
 
 def make_cell(raw: str | None, at: str | None) -> Cell:
@@ -59,3 +68,13 @@ def make_cell(raw: str | None, at: str | None) -> Cell:
         return Cell(None, text, at)
     value, _unit = parse_number(text)
     return Cell(value, text, at)
+
+
+def small_int(text: object, digits: int = 9) -> int | None:
+    """A whole number typed into a form or a web address ("2023", " 12 "), or None: only ASCII
+    digits, at most ``digits`` of them ("²".isdigit() is true but int("²") fails, and a number of
+    thousands of digits is no year, page or id — and more than a database integer holds)."""
+    t = str(text if text is not None else "").strip()
+    if not t or len(t) > digits or not (t.isascii() and t.isdigit()):
+        return None
+    return int(t)

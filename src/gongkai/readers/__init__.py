@@ -20,6 +20,7 @@ from typing import BinaryIO
 from ..document import Document, Source
 from ..errors import GongkaiError, LimitExceeded, ReadError
 from ..limits import DEFAULT_LIMITS, Limits
+from .encoding import utf16_without_bom
 
 # format name -> module under gongkai.readers that reads it
 READER_MODULES = {
@@ -30,11 +31,17 @@ READER_MODULES = {
     "doc": "legacy",
     "wps": "legacy",
     "rtf": "legacy",
+    "odt": "legacy",
+    "wordml": "legacy",
+    "mht": "html",
 }
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_MARKERS = (b"<html", b"<!doctype html", b"<body", b"<table", b"<head", b"<meta", b"<div", b"<p>", b"<p ")
 _HTML_RX = re.compile(b"|".join(re.escape(m) for m in _HTML_MARKERS), re.IGNORECASE)  # one pass, any case
+_MIME_RX = re.compile(rb"\s*(?:[\w-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*){0,30}?MIME-Version:", re.IGNORECASE)
+_MULTIPART_RX = re.compile(rb"Content-Type:\s*multipart/", re.IGNORECASE)
+_WORDML_RX = re.compile(rb'<\?mso-application\s+progid="Word\.Document"|<w:wordDocument\b')
 
 
 def sniff(data: bytes, name: str | None = None) -> str:
@@ -43,11 +50,17 @@ def sniff(data: bytes, name: str | None = None) -> str:
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        if head[30:38] == b"mimetype" and head[38:80].startswith(b"application/vnd.oasis.opendocument.text"):
+            return "odt"  # OpenDocument puts its type first, stored, right after the first member header
         return "docx"  # the docx reader tells an archive that is not a Word document
     if head.startswith(_OLE2):
         return "wps" if name and Path(name).suffix.lower() == ".wps" else "doc"
     if head.lstrip().startswith(b"{\\rtf"):
         return "rtf"
+    if _MIME_RX.match(head) and _MULTIPART_RX.search(head):
+        return "mht"  # a web page saved as one file (Word's "single file web page", often named .doc)
+    if _WORDML_RX.search(head[:1024]):
+        return "wordml"
     if _HTML_RX.search(head):
         return "html"
     utf16 = _utf16_probe(head)
@@ -58,11 +71,15 @@ def sniff(data: bytes, name: str | None = None) -> str:
 
 def _utf16_probe(head: bytes) -> bytes:
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            return head.decode("utf-16", "ignore").lower().encode("ascii", "ignore")
-        except UnicodeError:
+        encoding = "utf-16"
+    else:
+        encoding = utf16_without_bom(head)
+        if encoding is None:
             return b""
-    return b""
+    try:
+        return head.decode(encoding, "ignore").lower().encode("ascii", "ignore")
+    except UnicodeError:
+        return b""
 
 
 def make_source(data: bytes, path: str | None, fmt: str) -> Source:

@@ -12,7 +12,7 @@ stops the page at ``limits.max_page_objects`` (a literal string of ten million c
 otherwise become ten million layout objects).
 
 Object references are followed at most 64 deep: pdfminer follows them without end, so an object
-that refers to itself would hang the reader.
+that refers to itself would hang the reader. An array or dictionary may hold at most 100,000 items.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from pdfminer.converter import PDFPageAggregator
 from pdfminer.lzw import LZWDecoder
 from pdfminer.pdftypes import PDFObjRef
 from pdfminer.psexceptions import PSSyntaxError
+from pdfminer.psparser import PSStackParser
 
 from ..errors import LimitExceeded
 from ..limits import DEFAULT_LIMITS, Limits
@@ -211,6 +212,19 @@ def _resolve_all(x: object, default: object = None) -> object:
     return x
 
 
+_MAX_ITEMS = 100_000  # items of one array or dictionary being parsed (real files: a few thousand)
+
+
+def _push(self, *objs) -> None:
+    """PSStackParser.push, refusing an array or dictionary of more than ``_MAX_ITEMS`` items (a page
+    tree whose /Kids holds millions of references took gigabytes while being parsed)."""
+    stack = self.curstack
+    stack.extend(objs)
+    if len(stack) > _MAX_ITEMS:
+        raise LimitExceeded(f"PDF 结构异常：一个数组或字典超过 {_MAX_ITEMS} 项，无法读取",
+                            f"an array or dictionary of the PDF has more than {_MAX_ITEMS} items")
+
+
 def install() -> None:
     """Route pdfminer's stream decoding through the bounded decoders above, and its reference
     resolution through :func:`_follow` (idempotent)."""
@@ -227,6 +241,7 @@ def install() -> None:
                 module.resolve1 = _resolve1
             if getattr(module, "resolve_all", None) is original[1]:
                 module.resolve_all = _resolve_all
+    PSStackParser.push = _push
     _pdftypes._gongkai_guarded = True
 
 

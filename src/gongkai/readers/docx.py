@@ -182,6 +182,22 @@ def read(data: bytes, source: Source, limits: Limits) -> Document:
 
 def document_xml(data: bytes, limits: Limits) -> bytes:
     """The bytes of the main document part, after checking the archive is safe to open."""
+    zf, by_lower = open_archive(data, limits)
+    name = _main_part(zf, by_lower)
+    info = by_lower.get(name.lower()) if name else None
+    if info is None:
+        raise _not_word(by_lower)
+    if info.file_size > limits.max_xml_bytes:
+        raise LimitExceeded(
+            f"Word 文档正文过大（{info.file_size // (1024 * 1024)} MB），超过 {limits.max_xml_bytes // (1024 * 1024)} MB 的上限",
+            f"{info.filename!r} is {info.file_size} bytes (limit {limits.max_xml_bytes})",
+        )
+    return _member(zf, info)
+
+
+def open_archive(data: bytes, limits: Limits) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
+    """An Office or OpenDocument archive, checked against the limits (members, sizes, compression
+    ratio, encryption) before anything is inflated; with its members by lower-case name."""
     if not data or not data[:4096].strip(b"\x00 \t\r\n") and not data.strip(b"\x00 \t\r\n"):
         raise ReadError("文件是空的，没有任何内容", "the file is empty", reason="empty")
     if data.startswith(_OLE2):
@@ -216,17 +232,26 @@ def document_xml(data: bytes, limits: Limits) -> bytes:
             f"文件解压后过大（{total // (1024 * 1024)} MB），超过 {limits.max_decompressed_bytes // (1024 * 1024)} MB 的上限",
             f"archive expands to {total} bytes (limit {limits.max_decompressed_bytes})",
         )
-    by_lower = {info.filename.lower(): info for info in infos}
-    name = _main_part(zf, by_lower)
-    info = by_lower.get(name.lower()) if name else None
-    if info is None:
-        raise _not_word(by_lower)
-    if info.file_size > limits.max_xml_bytes:
-        raise LimitExceeded(
-            f"Word 文档正文过大（{info.file_size // (1024 * 1024)} MB），超过 {limits.max_xml_bytes // (1024 * 1024)} MB 的上限",
-            f"{info.filename!r} is {info.file_size} bytes (limit {limits.max_xml_bytes})",
-        )
-    return _member(zf, info)
+    return zf, {info.filename.lower(): info for info in infos}
+
+
+def refuse_doctype(zf: zipfile.ZipFile, by_lower: dict[str, zipfile.ZipInfo], limits: Limits) -> None:
+    """Refuse an archive any of whose XML members declares a DTD (how entity bombs and external
+    entities come in), before the archive is handed to another program."""
+    for name, info in by_lower.items():
+        if name.endswith((".xml", ".rdf")) and not name.endswith("/"):
+            if info.file_size > limits.max_xml_bytes:
+                raise LimitExceeded(f"文档中的一个部件过大（{info.file_size // (1024 * 1024)} MB）",
+                                    f"{info.filename!r} is {info.file_size} bytes (limit {limits.max_xml_bytes})")
+            refuse_xml_doctype(_member(zf, info))
+
+
+def refuse_xml_doctype(blob: bytes) -> None:
+    """Refuse XML (UTF-8 or UTF-16) that declares a DTD."""
+    if blob[:2] in (b"\xff\xfe", b"\xfe\xff") or blob[:4] in (b"<\0?\0", b"\0<\0?"):
+        blob = blob.decode("utf-16-be" if blob[:1] in (b"\xfe", b"\0") else "utf-16-le", "replace").encode()
+    if _DOCTYPE.search(blob, 0, _prolog_end(blob)):
+        raise ReadError(*_DTD_ERROR, reason="corrupt")
 
 
 _EOCD = b"PK\x05\x06"
@@ -302,7 +327,7 @@ def _main_part(zf: zipfile.ZipFile, by_lower: dict[str, zipfile.ZipInfo]) -> str
                     target = (rel.get("Target") or "").lstrip("/")
                     if target.startswith("./"):
                         target = target[2:]
-                    if target.lower() in by_lower:
+                    if target.lower() in by_lower and not target.lower().startswith(("xl/", "ppt/")):
                         return target
     return "word/document.xml" if "word/document.xml" in by_lower else None
 

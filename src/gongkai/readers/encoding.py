@@ -19,6 +19,12 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
             if enc == "utf-8-sig":
                 return _utf8_marked(data)
             return data.decode(enc, "replace"), enc
+    unmarked = utf16_without_bom(data)
+    if unmarked:
+        try:
+            return data.decode(unmarked), unmarked
+        except UnicodeDecodeError:
+            pass
     candidates = []
     if declared and is_web_label(declared):
         candidates.append(_canonical(declared))
@@ -37,6 +43,21 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
     if guess:
         return data.decode(guess, "replace"), guess
     return data.decode("utf-8", "replace"), "utf-8"
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for UTF-16 without a byte-order mark, told by where the zero bytes
+    of its ASCII characters fall (digits, spaces and line breaks are plenty in any report); else None."""
+    sample = data[:8192]
+    if b"\x00" not in sample or len(sample) < 16:
+        return None
+    half = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= 0.02 * half and even * 5 <= odd:
+        return "utf-16-le"
+    if even >= 0.02 * half and odd * 5 <= even:
+        return "utf-16-be"
+    return None
 
 
 def _utf8_marked(data: bytes) -> tuple[str, str]:

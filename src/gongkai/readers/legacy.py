@@ -1,8 +1,9 @@
 """Word 97-2003 (.doc), WPS (.wps) and RTF files, read by converting them to .docx with LibreOffice.
 
 LibreOffice runs headless in its own process group with a private user profile (one per
-process and thread, so parallel conversions do not collide) and is stopped when it takes
-longer than ``limits.max_seconds``. The .docx it writes is read by :mod:`.docx`; the blocks'
+process and thread, so parallel conversions do not collide), with its address space capped at
+``limits.max_converter_bytes``, and is stopped when it takes longer than ``limits.max_seconds``.
+The .docx it writes is read by :mod:`.docx`; the blocks'
 places (``paragraph N``, ``table T row R cell C``) are those of the converted document, which
 keeps the original's paragraphs and tables. Without LibreOffice the file cannot be read and
 the error says how to install it; there is no lower-quality fallback.
@@ -31,7 +32,9 @@ from . import docx
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _RTF = b"{\\rtf"
-_NAMES = {"doc": "Word 97-2003 文档（.doc）", "wps": "WPS 文档（.wps）", "rtf": "RTF 文档（.rtf）"}
+_NAMES = {"doc": "Word 97-2003 文档（.doc）", "wps": "WPS 文档（.wps）", "rtf": "RTF 文档（.rtf）",
+          "odt": "OpenDocument 文本（.odt）", "wordml": "Word 2003 XML 文档"}
+_SUFFIXES = {"wordml": "xml"}  # the name LibreOffice is given; its own detection reads the content
 
 INSTALL_HINT_ZH = ("请安装后重试（Debian/Ubuntu：apt-get install libreoffice-writer；"
                    "其他系统：从 LibreOffice 官方网站下载安装，并确保 soffice 命令可以运行）")
@@ -51,10 +54,15 @@ _CANDIDATES = (
 def read(data: bytes, source: Source, limits: Limits) -> Document:
     if not data or not data.strip(b"\x00 \t\r\n"):
         raise ReadError("文件是空的，没有任何内容", "the file is empty", reason="empty")
-    if data.startswith(b"PK\x03\x04"):  # a .doc that is really a .docx
-        return docx.read(data, source, limits)
     fmt = source.format if source.format in _NAMES else "doc"
-    if data.startswith(_OLE2):
+    if fmt == "odt":
+        # the archive is checked as a .docx would be, and any DTD refused, before LibreOffice opens it
+        docx.refuse_doctype(*docx.open_archive(data, limits), limits)
+    elif fmt == "wordml":
+        docx.refuse_xml_doctype(data)
+    elif data.startswith(b"PK\x03\x04"):  # a .doc that is really a .docx
+        return docx.read(data, source, limits)
+    elif data.startswith(_OLE2):
         if is_encrypted(data):
             raise docx.encrypted_error()
     elif not data.lstrip().startswith(_RTF):
@@ -172,7 +180,7 @@ def convert_to_docx(data: bytes, fmt: str, limits: Limits) -> bytes:
         )
     with tempfile.TemporaryDirectory(prefix="gongkai-convert-") as tmp:
         work = Path(tmp)
-        source = work / f"input.{fmt}"
+        source = work / f"input.{_SUFFIXES.get(fmt, fmt)}"
         source.write_bytes(data)
         out = work / "out"
         out.mkdir()
@@ -189,7 +197,8 @@ def convert_to_docx(data: bytes, fmt: str, limits: Limits) -> bytes:
         env["HOME"] = str(work)  # nothing of the user's LibreOffice settings is touched
         try:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    env=env, cwd=work, start_new_session=True)
+                                    env=env, cwd=work, start_new_session=True,
+                                    preexec_fn=_memory_cap(limits.max_converter_bytes))
         except OSError as exc:
             raise ReadError(
                 f"无法启动 LibreOffice（{soffice}）。{INSTALL_HINT_ZH}",
@@ -217,6 +226,23 @@ def convert_to_docx(data: bytes, fmt: str, limits: Limits) -> bytes:
         if size > limits.max_file_bytes:
             raise LimitExceeded("转换后的文件过大，超过上限", f"converted document is {size} bytes")
         return result.read_bytes()
+
+
+def _memory_cap(size: int):
+    """A function that caps the address space of the LibreOffice process (and what it starts), so
+    that a hostile document cannot make it take the machine's memory; None where that cannot be done."""
+    try:
+        import resource
+    except ImportError:  # not POSIX
+        return None
+
+    def cap() -> None:
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+        except (ValueError, OSError):
+            pass
+
+    return cap
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:

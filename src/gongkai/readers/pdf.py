@@ -78,6 +78,7 @@ _PAGE_NUMBER = re.compile(
 # pdfminer warns about many harmless oddities of real files; without a handler configured by the
 # application those warnings would be printed on stderr by logging's last resort.
 logging.getLogger("pdfminer").addHandler(logging.NullHandler())
+logging.getLogger("pdfplumber").addHandler(logging.NullHandler())  # e.g. "Metadata key ... could not be parsed"
 
 _PDF_STRUCTURE = re.compile(rb"\d+\s+\d+\s+obj\b|\bendobj\b|\bstream\b|\bxref\b|\btrailer\b")
 

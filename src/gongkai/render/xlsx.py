@@ -36,7 +36,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..document import Source
 from ..errors import GongkaiError
 from ..extract.meta import parse_date
-from ..extract.values import make_cell
+from ..extract.values import MAX_DIGITS, make_cell
 from ..formats import TABLE_NAMES, Edition, get_edition
 from ..formats.common import SECTIONS
 from ..model import Cell, Report, Section
@@ -450,6 +450,8 @@ def _cell(v) -> Cell:
         return Cell(None, "", None)
     if isinstance(v, bool):
         return Cell(None, str(v), None)
+    if isinstance(v, float) and not math.isfinite(v) or isinstance(v, (int, float)) and abs(v) >= 10 ** MAX_DIGITS:
+        return Cell(None, str(v), None)  # no count is this large: kept as printed, reported as not a number
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     if isinstance(v, (int, float)):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..inputs import REPORT_SUFFIXES
 from . import schema as S
@@ -112,7 +113,7 @@ def ingest(store, paths: list[str], *, jobs: int | None = None, retry_failed: bo
     def flush() -> None:
         nonlocal last_flush
         if pending:
-            for o in writer.write(pending):
+            for o in _write(writer, pending):
                 summary.add(o)
             pending.clear()
         last_flush = time.monotonic()
@@ -158,6 +159,25 @@ def ingest(store, paths: list[str], *, jobs: int | None = None, retry_failed: bo
     flush()
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _write(writer: Writer, items: list[Parsed]) -> list[Outcome]:
+    """Store a batch in one transaction; if the database refuses it, store its reports one by one,
+    so that one report the database cannot take is recorded as failed and the others are kept."""
+    try:
+        return writer.write(items)
+    except (SQLAlchemyError, ValueError, OverflowError):
+        pass
+    out: list[Outcome] = []
+    for p in items:
+        try:
+            out += writer.write([p])
+        except (SQLAlchemyError, ValueError, OverflowError) as exc:
+            failed = Parsed(p.path, "failed", sha256=p.sha256, size=p.size, format=p.format, reason="store",
+                            message=f"报告中有数据库无法保存的内容（{type(exc).__name__}）",
+                            message_en=f"the database refused the report: {str(exc).splitlines()[0][:200]}")
+            out += writer.write([failed])
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

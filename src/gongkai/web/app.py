@@ -257,6 +257,14 @@ def create_app(store_url: str | None = None, *, upload_dir: str | Path | None = 
                                  "errors": json.loads(json.dumps(exc.errors(), default=str))}, status_code=422)
         return error_response(request, 422)
 
+    @app.exception_handler(OverflowError)
+    async def out_of_range(request: Request, exc: OverflowError):
+        # a number in the address (an id, a page, a year) larger than any the database holds: no such record
+        if request.url.path.startswith("/api"):
+            return JSONResponse({"detail": "编号或页码超出范围，找不到对应的记录 / a number in the request is out of range"},
+                                status_code=404)
+        return error_response(request, 404, "编号或页码超出范围，找不到对应的记录。")
+
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception):
         import logging

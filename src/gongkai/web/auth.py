@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from ..agencies import region_names
+from ..extract.values import small_int
 from ..store import schema as S
 from .schema import ROLE_ZH, ROLES, web_audit, web_sessions, web_users
 
@@ -118,8 +119,10 @@ def resolve_agency(engine: Engine, agency: str | int | None) -> int | None:
     if agency in (None, ""):
         return None
     with engine.connect() as conn:
-        if isinstance(agency, int) or str(agency).isdigit():
-            aid = conn.execute(select(S.agencies.c.id).where(S.agencies.c.id == int(agency))).scalar()
+        number = agency if isinstance(agency, int) else small_int(agency, 18)
+        if number is not None:
+            found = 0 < number < 2**63  # (a Python int of any size given through the API)
+            aid = conn.execute(select(S.agencies.c.id).where(S.agencies.c.id == number)).scalar() if found else None
             if aid is None:
                 raise UserError(f"库中没有编号为 {agency} 的机关")
             return aid

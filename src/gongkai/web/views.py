@@ -26,7 +26,8 @@ from .schema import DECISION_ZH, DECISIONS, web_decisions, web_users
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 FORMAT_ZH = {"text": "纯文本", "docx": "Word（.docx）", "doc": "Word（.doc）", "wps": "WPS", "html": "网页",
-             "pdf": "PDF", "rtf": "RTF", "json": "数据", "unknown": "未知"}
+             "pdf": "PDF", "rtf": "RTF", "mht": "网页存档（MHT）", "odt": "OpenDocument（.odt）",
+             "wordml": "Word 2003 XML", "json": "数据", "unknown": "未知"}
 
 
 def edition_key(report: Report) -> str:

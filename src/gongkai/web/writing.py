@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..checks import SEVERITY_ZH, check
 from ..compose import DataError, compose, from_mapping
+from ..extract.values import small_int
 from ..formats import EDITIONS, TABLE_NAMES, edition_for_year, get_edition
 from ..formats.common import SECTIONS
 from ..model import Report
@@ -66,7 +67,7 @@ def to_report(data: dict[str, Any]) -> Report:
     year = data.get("year")
     key = str(data.get("edition") or "")
     if key not in EDITIONS:
-        by_year = edition_for_year(int(year)) if str(year or "").strip().isdigit() else None
+        by_year = edition_for_year(small_int(year, 4)) if small_int(year, 4) is not None else None
         key = by_year.key if by_year else "2021"
     ed = get_edition(key)
     totals = total_definitions(ed.key)

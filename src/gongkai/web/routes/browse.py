@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from ...agencies import LEVELS
+from ...extract.values import small_int
 from ...formats import EDITIONS
 from .. import auth
 from ..deps import PageUser, render, scope
@@ -37,11 +38,11 @@ class Filters:
 
         year = text("year")
         page = text("page")
-        return cls(year=int(year) if year and year.isdigit() else None, region=text("region"),
+        return cls(year=small_int(year, 4), region=text("region"),
                    q=text("q") or text("agency"), level=text("level"), edition=text("edition"),
                    errors=params.get("errors") in ("1", "on", "true"),
                    unreadable=params.get("unreadable") in ("1", "on", "true"),
-                   page=max(1, int(page)) if page and page.isdigit() else 1)
+                   page=max(1, small_int(page, 6) or 1))
 
     def query(self, **change) -> str:
         from urllib.parse import urlencode

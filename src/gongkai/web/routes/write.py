@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from ...compose import DataError
+from ...extract.values import small_int
 from ...formats import edition_for_year, get_edition
 from ...formats.common import SECTIONS
 from ...totals import total_definitions
@@ -32,9 +33,11 @@ def writable_agencies(store, user) -> list[dict[str, Any]]:
 def form_from_post(form) -> dict[str, Any]:
     """The form's fields (c.<table.row.column>, s.<n>, agency, year, date, edition) as the form data."""
     cells = {k[2:]: v for k, v in form.items() if k.startswith("c.") and isinstance(v, str)}
-    sections = {k[2:]: v for k, v in form.items() if k.startswith("s.") and k[2:].isdigit() and isinstance(v, str)}
+    sections = {k[2:]: v for k, v in form.items()
+                if k.startswith("s.") and small_int(k[2:], 2) is not None and isinstance(v, str)}
     year = (form.get("year") or "").strip()
-    return {"agency": (form.get("agency") or "").strip(), "year": int(year) if year.isdigit() else year or None,
+    number = small_int(year, 4)
+    return {"agency": (form.get("agency") or "").strip(), "year": number if number is not None else year or None,
             "date": (form.get("date") or "").strip() or None, "edition": (form.get("edition") or "").strip() or None,
             "sections": sections, "cells": cells}
 
@@ -80,7 +83,7 @@ async def _posted(request: Request, user) -> tuple[dict[str, Any], int | None, s
     form = await request.form()
     data = form_from_post(form)
     aid = (form.get("agency_id") or "").strip()
-    agency_id = int(aid) if aid.isdigit() else None
+    agency_id = small_int(aid)
     check_agency(request.app.state.store, user, agency_id, data["agency"])
     return data, agency_id, (form.get("fmt") or "docx")
 

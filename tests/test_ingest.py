@@ -149,6 +149,27 @@ def test_cli_ingest_lists_failures_and_goes_on(tmp_path):
     assert (data["new"], data["unchanged"], data["failed_known"]) == (0, 2, 1)
 
 
+def test_cli_ingest_takes_the_limits_of_parse_and_check(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    small, large = sorted(SEEDS[:3], key=lambda p: p.stat().st_size)[:2]  # sizes checked below
+    shutil.copy(small, d / "small.txt")
+    shutil.copy(large, d / "large.txt")
+    cut = (small.stat().st_size + large.stat().st_size) / 2 / 2**20  # MB between the two sizes
+    assert small.stat().st_size < cut * 2**20 < large.stat().st_size
+    for jobs in ("1", "2"):  # in this process and in worker processes
+        db = str(tmp_path / f"s{jobs}.sqlite3")
+        run = subprocess.run([sys.executable, "-m", "gongkai.cli", "ingest", str(d), "--db", db, "--json",
+                              "--jobs", jobs, "--max-size", f"{cut:.6f}"], capture_output=True, text=True, timeout=120)
+        data = json.loads(run.stdout)
+        assert run.returncode == 2 and (data["new"], data["failed"]) == (1, 1), run.stderr
+        assert [Path(f["path"]).name for f in data["failures"]] == ["large.txt"]
+        assert "文件过大" in data["failures"][0]["message"]
+    bad = subprocess.run([sys.executable, "-m", "gongkai.cli", "ingest", str(d), "--db", db, "--limit", "nonsense"],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "--limit" in bad.stderr and "Traceback" not in bad.stderr
+
+
 # ---------------------------------------------------------------------------------------------
 # kill -9
 

@@ -74,6 +74,25 @@ def test_login_form_needs_its_csrf_token(client):
     assert r.status_code == 400 and "过期" in r.text
 
 
+def test_password_guessing_is_stopped_for_a_while(client, site):
+    engine = site["app"].state.store.engine
+    auth.add_user(engine, "guessed", "a-long-enough-password-1", "reviewer", region="长春市")
+    for _ in range(auth.LOGIN_ATTEMPTS):
+        assert form_login(client, "guessed", "wrong-password").status_code == 400
+    # now even the right password is refused, through the form and through the API
+    r = form_login(client, "guessed", "a-long-enough-password-1")
+    assert r.status_code == 429 and "登录失败次数过多" in r.text
+    r = client.post("/api/session", json={"username": "guessed", "password": "a-long-enough-password-1"})
+    assert r.status_code == 429 and "登录失败次数过多" in r.json()["detail"]
+    # other users are not affected (the limit per address is higher), and the block ends with the window
+    with TestClient(site["app"]) as other:
+        assert form_login(other, "fengxin").status_code == 303
+    with engine.begin() as conn:
+        conn.execute(auth.web_audit.update().where(auth.web_audit.c.target == "user:guessed").values(
+            at=auth.now() - auth.LOGIN_WINDOW))
+    assert form_login(client, "guessed", "a-long-enough-password-1").status_code == 303
+
+
 def test_passwords_are_argon2_hashed(site):
     from sqlalchemy import select
 

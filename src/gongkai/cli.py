@@ -8,62 +8,18 @@ import sys
 import click
 
 from . import __version__
-from .checks import SEVERITY_ZH, catalogue, check, has_errors
+from .checks import catalogue, check, has_errors
+from .commands.options import limit_options, limits_or_exit
 from .errors import GongkaiError
 from .extract import extract
 from .inputs import iter_inputs
-from .limits import DEFAULT_LIMITS, ENV_ERROR, Limits, LimitsConfigError, with_settings
+from .limits import DEFAULT_LIMITS
 from .readers import read_bytes, read_path, time_limit
 
 
 def _read(inp, limits=DEFAULT_LIMITS):
     doc = read_bytes(inp.data, inp.name, limits) if inp.path is None else read_path(inp.path, limits)
     return extract(doc)
-
-
-def limit_options(func):
-    """--max-size, --max-pages, --timeout, --max-decompressed, --limit: the limits one input may cost
-    (see gongkai.limits and docs/limits.md). Unset options keep the environment's or built-in value."""
-    d = DEFAULT_LIMITS
-    func = click.option("--limit", "limit_settings", multiple=True, metavar="NAME=VALUE",
-                        help="其他限制，如 max_zip_members=1000、max_nesting=16（可重复） / any other limit "
-                             "(repeatable; names in docs/limits.md)")(func)
-    func = click.option("--max-decompressed", type=float, default=None,
-                        help=f"压缩包（.docx）与 PDF 数据解压后的总大小上限（MB） / most bytes after decompression, MB "
-                             f"[default: {d.max_decompressed_bytes / 2**20:g}]")(func)
-    func = click.option("--timeout", type=float, default=None,
-                        help=f"每个文件最长处理秒数 / seconds per file [default: {d.max_seconds:g}]")(func)
-    func = click.option("--max-pages", type=int, default=None,
-                        help=f"PDF 最多页数 / most PDF pages [default: {d.max_pdf_pages}]")(func)
-    func = click.option("--max-size", type=float, default=None,
-                        help=f"单个文件大小上限（MB） / largest file in MB [default: {d.max_file_bytes / 2**20:g}]")(func)
-    return func
-
-
-def make_limits(max_size: float | None = None, max_pages: int | None = None, timeout: float | None = None,
-                max_decompressed: float | None = None, limit_settings: tuple[str, ...] = ()) -> Limits:
-    """The limits for this run: the command line over the environment over the built-in defaults."""
-    if ENV_ERROR is not None:
-        raise ENV_ERROR
-    settings: dict[str, str] = {}
-    for item in limit_settings:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise LimitsConfigError(f"--limit 的写法无效：{item!r}（应为 名称=值）", f"--limit expects NAME=VALUE, got {item!r}")
-        settings[name] = value
-    for name, value in (("max_size", max_size), ("max_pages", max_pages), ("timeout", timeout),
-                        ("max_decompressed", max_decompressed)):
-        if value is not None:
-            settings[name] = str(value)
-    return with_settings(DEFAULT_LIMITS, settings, "--")
-
-
-def _limits_or_exit(**options) -> Limits:
-    try:
-        return make_limits(**options)
-    except LimitsConfigError as exc:
-        click.echo(f"无法运行 (cannot run): {exc}", err=True)
-        sys.exit(2)
 
 
 def _dump(obj) -> str:
@@ -105,7 +61,7 @@ def main():
 @limit_options
 def parse(files, as_json, max_size, max_pages, timeout, max_decompressed, limit_settings):
     """读取报告并输出结构化内容 / read reports into the structured model."""
-    limits = _limits_or_exit(max_size=max_size, max_pages=max_pages, timeout=timeout,
+    limits = limits_or_exit(max_size=max_size, max_pages=max_pages, timeout=timeout,
                              max_decompressed=max_decompressed, limit_settings=limit_settings)
     failures = _Failures()
     reports = []
@@ -171,7 +127,7 @@ def check_cmd(files, fmt, select, max_size, max_pages, timeout, max_decompressed
     退出码 exit status: 0 无错误 no error; 1 有错误 errors found; 2 有文件无法读取 a file could not be read.
     """
     chosen = {c.strip().upper() for c in select.split(",")} if select else None
-    limits = _limits_or_exit(max_size=max_size, max_pages=max_pages, timeout=timeout,
+    limits = limits_or_exit(max_size=max_size, max_pages=max_pages, timeout=timeout,
                              max_decompressed=max_decompressed, limit_settings=limit_settings)
     failures = _Failures()
     all_findings = []

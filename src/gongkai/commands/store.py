@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from ..errors import GongkaiError
+from .options import limit_options, limits_or_exit
 
 DB_HELP = ("数据库：SQLite 文件路径或 postgresql://… 地址；默认 $GONGKAI_DB 或 ~/.local/share/gongkai/gongkai.sqlite3 "
            "/ the store: a path or a URL")
@@ -93,20 +94,23 @@ def register(main: click.Group) -> None:
 @click.option("--retry-failed", is_flag=True, help="重新读取此前无法读取的文件 / read again files that failed before")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果 / print the summary as JSON")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条 / no progress bar")
-def ingest_cmd(paths, db, jobs, retry_failed, as_json, quiet):
+@limit_options
+def ingest_cmd(paths, db, jobs, retry_failed, as_json, quiet, **limit_args):
     """批量入库：读取、审核并保存报告（目录递归） / read, check and store reports.
 
     同一文件只保存一次；同一机关同一年度的更正稿替换当前版本并保留旧版本；无法读取的文件记录原因，
     最后列出，不中断运行。退出码 exit status: 0 全部入库; 2 有文件无法读取.
     """
+    limits = limits_or_exit(**limit_args)
     store = open_store(db)
     prog, update = _progress(quiet or as_json, "入库 ingest")
     try:
         if prog is not None:
             with prog:
-                summary = store.ingest(list(paths), jobs=jobs, retry_failed=retry_failed, progress=update)
+                summary = store.ingest(list(paths), jobs=jobs, retry_failed=retry_failed, progress=update,
+                                       limits=limits)
         else:
-            summary = store.ingest(list(paths), jobs=jobs, retry_failed=retry_failed)
+            summary = store.ingest(list(paths), jobs=jobs, retry_failed=retry_failed, limits=limits)
     finally:
         store.close()
     if as_json:

@@ -18,6 +18,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..inputs import REPORT_SUFFIXES
+from ..limits import DEFAULT_LIMITS, Limits
 from . import schema as S
 from .work import Parsed, init_worker, parse_bytes, parse_chunk
 from .writer import Outcome, Writer, crossyear_agency, recount, restore_bands
@@ -97,7 +98,7 @@ Progress = Callable[[IngestSummary, int], None]
 
 
 def ingest(store, paths: list[str], *, jobs: int | None = None, retry_failed: bool = False,
-           progress: Progress | None = None, batch: int = BATCH) -> IngestSummary:
+           progress: Progress | None = None, batch: int = BATCH, limits: Limits = DEFAULT_LIMITS) -> IngestSummary:
     started = time.monotonic()
     files = list(dict.fromkeys(iter_files(paths)))
     summary = IngestSummary(files=len(files))
@@ -136,14 +137,14 @@ def ingest(store, paths: list[str], *, jobs: int | None = None, retry_failed: bo
 
     chunks = [files[i:i + CHUNK] for i in range(0, len(files), CHUNK)]
     if jobs <= 1 or len(chunks) <= 1:
-        init_worker(known)
+        init_worker(known, limits)
         try:
             for c in chunks:
                 take(parse_chunk(c))
         finally:
             init_worker(frozenset())
     else:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(known,)) as ex:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(known, limits)) as ex:
             inflight: deque[Future] = deque()
             it = iter(chunks)
             for c in it:

@@ -50,11 +50,14 @@ class Parsed:
 
 
 _KNOWN: frozenset[str] = frozenset()
+_LIMITS: Limits = DEFAULT_LIMITS
 
 
-def init_worker(known: frozenset[str]) -> None:
-    global _KNOWN
+def init_worker(known: frozenset[str], limits: Limits = DEFAULT_LIMITS) -> None:
+    """Set up a worker (or this process): the hashes already stored and the limits files are read with."""
+    global _KNOWN, _LIMITS
     _KNOWN = known
+    _LIMITS = limits
 
 
 def parse_path(path: str, limits: Limits = DEFAULT_LIMITS) -> Parsed:
@@ -78,7 +81,7 @@ def parse_path(path: str, limits: Limits = DEFAULT_LIMITS) -> Parsed:
 
 
 def parse_chunk(paths: list[str]) -> list[Parsed]:
-    return [parse_path(p) for p in paths]
+    return [parse_path(p, _LIMITS) for p in paths]
 
 
 def parse_bytes(data: bytes, path: str | None, sha: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Parsed:

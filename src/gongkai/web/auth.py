@@ -209,6 +209,26 @@ def set_active(engine: Engine, user_id: int, active: bool) -> None:
             conn.execute(delete(web_sessions).where(web_sessions.c.user_id == user_id))
 
 
+# Password guessing: after this many failed logins for one user name within the window (or four
+# times as many from one address, for offices behind one gateway), logins are refused until the
+# window has passed. Counted from the audit log, so every worker process sees the same count.
+LOGIN_ATTEMPTS = 5
+LOGIN_WINDOW = dt.timedelta(minutes=15)
+LOGIN_BLOCKED_ZH = f"登录失败次数过多，请 {LOGIN_WINDOW.seconds // 60} 分钟后再试。"
+
+
+def login_blocked(engine: Engine, username: str, ip: str | None) -> bool:
+    since = now() - LOGIN_WINDOW
+    failed = select(func.count()).select_from(web_audit).where(web_audit.c.action == "login.failed",
+                                                                web_audit.c.at >= since)
+    with engine.connect() as conn:
+        if conn.execute(failed.where(web_audit.c.target == f"user:{(username or '').strip()[:64]}")).scalar() \
+                >= LOGIN_ATTEMPTS:
+            return True
+        ip = (ip or "")[:64]
+        return bool(ip) and conn.execute(failed.where(web_audit.c.ip == ip)).scalar() >= 4 * LOGIN_ATTEMPTS
+
+
 def authenticate(engine: Engine, username: str, password: str) -> User | None:
     with engine.connect() as conn:
         m = conn.execute(select(web_users).where(web_users.c.username == (username or "").strip())).mappings().first()

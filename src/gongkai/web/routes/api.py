@@ -69,9 +69,11 @@ class FormIn(BaseModel):
                          "Starts a cookie session; returns the user and the CSRF token for write requests.")
 def api_login(request: Request, body: LoginIn):
     engine = request.app.state.store.engine
+    if auth.login_blocked(engine, body.username, client_ip(request)):
+        raise HTTPException(429, f"{auth.LOGIN_BLOCKED_ZH} / too many failed logins, try again later")
     user = auth.authenticate(engine, body.username, body.password)
     if user is None:
-        auth.audit(engine, None, "login.failed", f"user:{body.username[:64]}", ip=client_ip(request))
+        auth.audit(engine, None, "login.failed", f"user:{body.username.strip()[:64]}", ip=client_ip(request))
         raise HTTPException(401, "用户名或密码不正确 / wrong user name or password")
     token, csrf = auth.create_session(engine, user.id)
     auth.audit(engine, user, "login", f"user:{user.username}", {"api": True}, ip=client_ip(request))

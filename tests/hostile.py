@@ -233,8 +233,32 @@ def pdf_cases() -> dict[str, Case]:
                                     .replace(b"/Root 1 0 R >>", b"/Root 1 0 R /Info 6 0 R >>")),
         "pdf-self-reference.pdf": Case(minimal_pdf(b"BT /F1 12 Tf 72 700 Td (report) Tj ET", extra_objects=[b"6 0 R"],
                                                    resources=b"6 0 R"), error="损坏"),
+        "pdf-tounicode-four-billion.pdf": Case(font_pdf(tounicode=True), error="字符映射表过大", bomb=True),
+        "pdf-widths-four-billion.pdf": Case(font_pdf(tounicode=False), error="字符映射表过大", bomb=True),
+        # eight million graphics-state saves (16 MB, 16 KB compressed): each copied the whole state
+        "pdf-eight-million-saves.pdf": Case(minimal_pdf(zlib.compress(b"q " * 8_000_000, 9), "/Filter /FlateDecode"),
+                                            may_fail=True, bomb=True),
     }
     return cases
+
+
+def font_pdf(tounicode: bool) -> bytes:
+    """A font whose character map (ToUnicode) maps one range of four billion codes, or a CID font
+    whose width table (/W) gives one width to four billion characters: a few hundred bytes that
+    pdfminer would expand entry by entry into a dictionary of tens of gigabytes."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def\n"
+            b"1 begincodespacerange <00000000> <FFFFFFFF> endcodespacerange\n"
+            b"1 beginbfrange <00000000> <FFFFFFFF> <0041> endbfrange\n"
+            b"endcmap CMapName currentdict /CMap defineresource pop end end")
+    if tounicode:
+        font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>"
+        extra = [b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream"]
+    else:
+        font = b"<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H /DescendantFonts [6 0 R] >>"
+        extra = [b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /X /CIDSystemInfo << /Registry (Adobe) "
+                 b"/Ordering (Identity) /Supplement 0 >> /W [0 4294967295 500] >>"]
+    return minimal_pdf(b"BT /F1 12 Tf 72 700 Td <00410042> Tj ET", extra_objects=extra,
+                       resources=b"<< /Font << /F1 7 0 R >> >>", more_objects=[font])
 
 
 def many_kids_pdf(n: int = 120_000) -> bytes:
@@ -262,12 +286,12 @@ def _double_flate() -> bytes:
 
 
 def minimal_pdf(content: bytes, filters: str = "", extra_objects: list[bytes] | None = None,
-                resources: bytes = b"<< /Font << /F1 5 0 R >> >>") -> bytes:
+                resources: bytes = b"<< /Font << /F1 5 0 R >> >>", more_objects: list[bytes] | None = None) -> bytes:
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources " + resources + b" >>",
             b"<< /Length %d %s >>\nstream\n" % (len(content), filters.encode()) + content + b"\nendstream",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"] + (extra_objects or [])
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"] + (extra_objects or []) + (more_objects or [])
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, o in enumerate(objs, 1):

@@ -45,6 +45,11 @@ _ESC = {b"b": b"\b", b"t": b"\t", b"n": b"\n", b"f": b"\f", b"r": b"\r", b"(": b
 _TRUE, _FALSE, _BI, _DICT = b"true", b"false", b"BI", b"<<"
 
 
+# The tokens of a stream are held in a list (about 100 bytes a token): a page's streams larger than
+# this go through pdfminer's own parser, which holds one token at a time. Real pages: < 1 MB.
+FAST_MAX_BYTES = 4 << 20
+
+
 class _Unsure(Exception):
     """The stream holds something this tokenizer leaves to pdfminer."""
 
@@ -141,6 +146,9 @@ class FastInterpreter(PDFPageInterpreter):
         count = getattr(self.device, "count_content", None)
         if count is not None:
             count(len(data))  # the page's content limit (see _pdfguard.GuardedAggregator)
+        if len(data) > FAST_MAX_BYTES:
+            super().execute(streams)  # pdfminer's parser reads token by token; the list would not
+            return
         try:
             tokens = tokenize(data)
         except (_Unsure, ValueError):  # ValueError: a number of thousands of digits, which int() refuses

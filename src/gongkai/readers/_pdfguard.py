@@ -12,7 +12,9 @@ stops the page at ``limits.max_page_objects`` (a literal string of ten million c
 otherwise become ten million layout objects).
 
 Object references are followed at most 64 deep: pdfminer follows them without end, so an object
-that refers to itself would hang the reader. An array or dictionary may hold at most 100,000 items.
+that refers to itself would hang the reader. An array or dictionary may hold at most 100,000 items,
+the ranges of character maps and CID width tables expand to at most a million entries per file,
+and at most 1,000 graphics states are saved (``q``) at a time.
 """
 
 from __future__ import annotations
@@ -23,17 +25,23 @@ import zlib
 from contextlib import contextmanager
 from io import BytesIO
 
+import pdfminer.pdffont as _pdffont
 import pdfminer.pdftypes as _pdftypes
+from pdfminer.cmapdb import CMapParser
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.lzw import LZWDecoder
+from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import PDFObjRef
 from pdfminer.psexceptions import PSSyntaxError
 from pdfminer.psparser import PSStackParser
+from pdfminer.utils import nunpack
 
 from ..errors import LimitExceeded
 from ..limits import DEFAULT_LIMITS, Limits
 
 _state = threading.local()
+_cmap_do_keyword = CMapParser.do_keyword
+_original_q, _original_Q = PDFPageInterpreter.do_q, PDFPageInterpreter.do_Q
 _PIECE = 1 << 16
 
 
@@ -58,12 +66,13 @@ def _too_large() -> LimitExceeded:
 @contextmanager
 def budget(limits: Limits):
     """Bound the bytes pdfminer decodes in this thread while the block runs."""
-    outer = getattr(_state, "left", None), getattr(_state, "limit", None)
+    outer = getattr(_state, "left", None), getattr(_state, "limit", None), getattr(_state, "cmap_left", None)
     _state.left, _state.limit = limits.max_decompressed_bytes, limits.max_decompressed_bytes
+    _state.cmap_left = _MAX_CMAP_ENTRIES
     try:
         yield
     finally:
-        _state.left, _state.limit = outer
+        _state.left, _state.limit, _state.cmap_left = outer
 
 
 def _inflate(data: bytes, wbits: int = zlib.MAX_WBITS) -> bytes:
@@ -225,6 +234,83 @@ def _push(self, *objs) -> None:
                             f"an array or dictionary of the PDF has more than {_MAX_ITEMS} items")
 
 
+# Character maps (a font's ToUnicode, an embedded CMap) list ranges that pdfminer expands entry by
+# entry into a dictionary: one range <00000000> <FFFFFFFF> is four billion entries (gigabytes within
+# seconds). Real maps hold at most a few tens of thousands; each file may expand this many in all.
+_MAX_CMAP_ENTRIES = 1_000_000
+
+
+def _range_entries(objs: list) -> int:
+    n = 0
+    for i in range(0, len(objs) - 2, 3):
+        start, end, dest = objs[i:i + 3]
+        if isinstance(start, bytes) and isinstance(end, bytes) and len(start) == len(end):
+            span = max(0, nunpack(end[-4:]) - nunpack(start[-4:]) + 1)
+            if start[:-4] != end[:-4]:
+                continue  # pdfminer skips such a range
+            n += min(span, len(dest)) if isinstance(dest, list) else span
+    return n
+
+
+def _spend_entries(entries: int) -> None:
+    left = getattr(_state, "cmap_left", None)
+    if entries > (_MAX_CMAP_ENTRIES if left is None else left):  # (outside budget(): each map on its own)
+        raise LimitExceeded(f"PDF 中的字符映射表过大（超过 {_MAX_CMAP_ENTRIES} 项），疑似恶意构造，为安全起见拒绝读取",
+                            f"the PDF's character maps and width tables expand to more than {_MAX_CMAP_ENTRIES} entries")
+    if left is not None:
+        _state.cmap_left = left - entries
+
+
+def _cmap_keyword(self, pos, token) -> None:
+    if token is self.KEYWORD_ENDBFRANGE or token is self.KEYWORD_ENDCIDRANGE:
+        _spend_entries(_range_entries([obj for _, obj in self.curstack]))
+    return _cmap_do_keyword(self, pos, token)
+
+
+def _bounded_widths(original, group: int):
+    """pdfminer's width tables of CID fonts (/W, /W2) expand ``first last width`` entry by entry:
+    count the entries first, against the same budget as the character maps."""
+
+    def widths(seq):
+        seq = list(seq)
+        entries, run = 0, []
+        for v in seq:
+            v = _resolve1(v)
+            if isinstance(v, list):
+                entries += len(v)
+                run = []
+            elif isinstance(v, (int, float)):
+                run.append(v)
+                if len(run) == group:
+                    if isinstance(run[0], int) and isinstance(run[1], int):
+                        entries += max(0, run[1] - run[0] + 1)
+                    run = []
+        _spend_entries(entries)
+        return original(seq)
+
+    return widths
+
+
+# Graphics states saved with ``q`` and not yet restored: pdfminer copies the whole state for each, so
+# a stream of millions of ``q`` (two bytes each, compressing to almost nothing) takes gigabytes.
+# Deeper saves are counted, not copied, as viewers do (real pages nest a few dozen deep).
+_MAX_SAVED_STATES = 1000
+
+
+def _do_q(self) -> None:
+    if len(self.gstack) >= _MAX_SAVED_STATES:
+        self._gongkai_unsaved = getattr(self, "_gongkai_unsaved", 0) + 1
+        return
+    _original_q(self)
+
+
+def _do_Q(self) -> None:  # noqa: N802  (pdfminer's name for the operator)
+    if getattr(self, "_gongkai_unsaved", 0):
+        self._gongkai_unsaved -= 1
+        return
+    _original_Q(self)
+
+
 def install() -> None:
     """Route pdfminer's stream decoding through the bounded decoders above, and its reference
     resolution through :func:`_follow` (idempotent)."""
@@ -242,6 +328,10 @@ def install() -> None:
             if getattr(module, "resolve_all", None) is original[1]:
                 module.resolve_all = _resolve_all
     PSStackParser.push = _push
+    CMapParser.do_keyword = _cmap_keyword
+    PDFPageInterpreter.do_q, PDFPageInterpreter.do_Q = _do_q, _do_Q
+    _pdffont.get_widths = _bounded_widths(_pdffont.get_widths, 3)
+    _pdffont.get_widths2 = _bounded_widths(_pdffont.get_widths2, 5)
     _pdftypes._gongkai_guarded = True
 
 

@@ -261,13 +261,8 @@ def font_pdf(tounicode: bool) -> bytes:
                        resources=b"<< /Font << /F1 7 0 R >> >>", more_objects=[font])
 
 
-def many_kids_pdf(n: int = 120_000) -> bytes:
-    """A page tree whose /Kids lists one page 120,000 times (a 50 MB file could list it
-    nine million times: gigabytes of references while pdfminer parses the array)."""
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [" + b"3 0 R " * n + b"] /Count %d >>" % n,
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-            b"<< /Length 0 >>\nstream\n\nendstream"]
+def pdf_of(objs: list[bytes]) -> bytes:
+    """A PDF file of these objects (numbered from 1, the first the catalogue), with its xref table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, o in enumerate(objs, 1):
@@ -278,6 +273,16 @@ def many_kids_pdf(n: int = 120_000) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
     return bytes(out)
+
+
+def many_kids_pdf(n: int = 120_000) -> bytes:
+    """A page tree whose /Kids lists one page 120,000 times (a 50 MB file could list it
+    nine million times: gigabytes of references while pdfminer parses the array)."""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [" + b"3 0 R " * n + b"] /Count %d >>" % n,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            b"<< /Length 0 >>\nstream\n\nendstream"]
+    return pdf_of(objs)
 
 
 def _double_flate() -> bytes:
@@ -292,16 +297,7 @@ def minimal_pdf(content: bytes, filters: str = "", extra_objects: list[bytes] | 
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources " + resources + b" >>",
             b"<< /Length %d %s >>\nstream\n" % (len(content), filters.encode()) + content + b"\nendstream",
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"] + (extra_objects or []) + (more_objects or [])
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, o in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
+    return pdf_of(objs)
 
 
 def form_fanout_pdf(depth: int = 8, fan: int = 10) -> bytes:

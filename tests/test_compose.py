@@ -35,7 +35,7 @@ from gongkai.formats.common import SECTIONS
 from gongkai.model import Cell
 from gongkai.render import render
 from gongkai.render.layout import grid
-from gongkai.render.xlsx import INFO, META, read_workbook, sheet_name, template
+from gongkai.render.xlsx import INFO, META, FormError, read_workbook, sheet_name, template
 from gongkai.totals import fill_totals, total_cells, total_definitions
 
 SEED = {p.name[:3]: p for p in SEEDS}
@@ -395,6 +395,42 @@ def test_a_form_number_no_count_can_be_is_kept_as_printed_and_reported():
     assert report.value("applications.new_received.research") == 2
     codes = {f.code for f in check(compose(data=report).report)}
     assert "GK204" in codes
+
+
+def test_yaml_aliases_are_refused_so_a_few_lines_cannot_stand_for_billions():
+    levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi")]
+    data = ("title:\n" + "\n".join("  " + line for line in levels) + "\nagency: 某镇\nyear: 2023\nsections: *i\n")
+    with pytest.raises(DataError, match="别名"):
+        data_from_bytes(data.encode(), "bomb.yaml", "yaml")
+
+
+def test_data_of_the_wrong_shape_is_listed_not_a_traceback(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("agency: [甲, 乙]\ntitle: {x: 1}\ncontact: 电话 123\nyear: 2023\n"
+                   "tables:\n  applications:\n    new_received:\n      natural_person: [1, 2]\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_data(bad)
+    text = str(err.value)
+    assert "agency 应是文字" in text and "title 应是文字" in text and "contact 应是" in text
+    assert "自然人：应是一个数或文字，而不是列表" in text
+    proc = run("new", "--data", str(bad), "-o", str(tmp_path / "r.docx"))
+    assert proc.returncode == 2 and "Traceback" not in proc.err and "agency 应是文字" in proc.err
+
+
+def test_a_form_with_a_dtd_or_a_bomb_is_refused_before_openpyxl_opens_it(tmp_path):
+    form = io.BytesIO()
+    with zipfile.ZipFile(form, "w") as z:
+        z.writestr("[Content_Types].xml", b'<?xml version="1.0"?><!DOCTYPE t [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                                          b"<Types>&x;</Types>")
+        z.writestr("xl/workbook.xml", b"<workbook/>")
+    with pytest.raises(FormError, match="DTD"):
+        read_workbook(form.getvalue(), "form.xlsx")
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b" " * (300 << 20))  # 300 MB of spaces in a few hundred KB
+    with pytest.raises(FormError, match="压缩"):
+        read_workbook(bomb.getvalue(), "form.xlsx")
 
 
 def test_template_command_and_new_from_the_filled_form(tmp_path):

@@ -17,6 +17,7 @@ import copy
 import datetime as dt
 import hashlib
 import json
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from .document import Source
 from .errors import GongkaiError
 from .extract.meta import parse_date
 from .extract.values import make_cell
-from .formats import EDITIONS, Edition, TABLE_NAMES, edition_for_year, get_edition
+from .formats import EDITIONS, TABLE_NAMES, Edition, edition_for_year, get_edition
 from .formats.common import SECTIONS
 from .model import Cell, Report, Section
 from .totals import fill_totals, format_number, is_missing
@@ -95,9 +96,13 @@ def load_data(path: str | Path) -> Report:
     p = Path(path)
     kind = DATA_SUFFIXES.get(p.suffix.lower())
     try:
-        raw = p.read_bytes()
+        from .readers import read_file_bytes
+
+        raw = read_file_bytes(p)  # regular files and pipes only, never more than the size limit
     except OSError as exc:
         raise DataError(f"无法读取数据文件：{p}", f"cannot read {p}: {exc.strerror}") from exc
+    except GongkaiError as exc:
+        raise DataError(f"无法读取数据文件：{p}：{exc.zh}", f"cannot read {p}: {exc.en}") from exc
     if kind == "xlsx":
         from .render.xlsx import read_workbook
 
@@ -117,13 +122,30 @@ def data_from_bytes(raw: bytes, name: str | None, kind: str) -> Report:
         if kind == "json":
             data = json.loads(text)
         else:
-            import yaml
-
-            data = yaml.safe_load(text)
+            data = _load_yaml(text)
     except Exception as exc:  # noqa: BLE001  a syntax error, reported with its position
         what = "JSON" if kind == "json" else "YAML"
         raise DataError(f"{what} 格式有误（{name}）：{exc}", f"invalid {what} in {name}: {exc}") from exc
     return from_mapping(data, name, hashlib.sha256(raw).hexdigest())
+
+
+def _load_yaml(text: str) -> Any:
+    """YAML without aliases: report data never needs them, and nested aliases ("billion laughs")
+    make a few lines stand for billions of values once they are walked or printed."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                raise yaml.YAMLError(f"不支持别名（*{self.peek_event().anchor}）：请把内容直接写出")
+            return super().compose_node(parent, index)
+
+    return yaml.load(text, Loader=Loader)  # noqa: S506  (a SafeLoader)
+
+
+def _shown(value: Any) -> str:
+    """A value as it may appear in a message: short, whatever it holds."""
+    return reprlib.repr(value) if not isinstance(value, str) else value if len(value) <= 60 else value[:60] + "…"
 
 
 def from_mapping(data: Any, name: str | None = None, sha256: str | None = None) -> Report:
@@ -139,6 +161,13 @@ def from_mapping(data: Any, name: str | None = None, sha256: str | None = None) 
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
         problems.append(f"不认识的键：{'、'.join(map(str, unknown))}（可用：{'、'.join(sorted(_TOP_KEYS))}）")
+    for key in ("agency", "title"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            problems.append(f"{key} 应是文字，而不是“{_shown(data[key])}”")
+    contact = data.get("contact")
+    if contact is not None and not (isinstance(contact, dict) and all(
+            isinstance(k, str) and isinstance(v, str | int | float | type(None)) for k, v in contact.items())):
+        problems.append(f"contact 应是“名称→文字”的对象（如 电话: 0795-4500000），而不是“{_shown(contact)}”")
     out = {k: v for k, v in data.items() if k in _TOP_KEYS}
     out["schema"] = data.get("schema") or "gongkai.report/1"
     out["source"] = {"path": name, "sha256": sha256 or hashlib.sha256(b"").hexdigest(), "format": "json"}
@@ -173,10 +202,10 @@ def _year(value, problems) -> int | None:
     try:
         year = int(str(value).strip().rstrip("年度").rstrip("年"))
     except ValueError:
-        problems.append(f"年度“{value}”不是年份")
+        problems.append(f"年度“{_shown(value)}”不是年份")
         return None
     if not 1990 <= year <= 2100:
-        problems.append(f"年度“{value}”不是合理的年份")
+        problems.append(f"年度“{_shown(value)}”不是合理的年份")
         return None
     return year
 
@@ -195,7 +224,7 @@ def _date(value, problems) -> str | None:
         pass
     d = parse_date(text)
     if d is None:
-        problems.append(f"落款日期“{value}”无法识别（可写作 2024-01-15 或 2024年1月15日）")
+        problems.append(f"落款日期“{_shown(value)}”无法识别（可写作 2024-01-15 或 2024年1月15日）")
         return None
     return d.isoformat()
 
@@ -215,12 +244,12 @@ def _sections(value, problems) -> list[dict]:
     official = {s.number: s.title for s in SECTIONS}
     for number, s in items:
         if not isinstance(s, dict):
-            problems.append(f"sections 中的“{s}”应是含 number、title、text 的对象")
+            problems.append(f"sections 中的“{_shown(s)}”应是含 number、title、text 的对象")
             continue
         try:
             n = int(number)
         except (TypeError, ValueError):
-            problems.append(f"sections 中有一项缺少或写错了 number：{number!r}")
+            problems.append(f"sections 中有一项缺少或写错了 number：{_shown(number)}")
             continue
         text = s.get("text")
         text = "" if text is None else str(text)
@@ -254,7 +283,7 @@ def _tables(value, ed: Edition, problems) -> dict:
         try:
             tdef = ed.table(tkey)
         except KeyError:
-            problems.append(f"不认识的表“{tkey}”（可用：{'、'.join(t.key for t in ed.tables)}）")
+            problems.append(f"不认识的表“{_shown(tkey)}”（可用：{'、'.join(t.key for t in ed.tables)}）")
             continue
         if rows is None:
             continue
@@ -264,9 +293,8 @@ def _tables(value, ed: Edition, problems) -> dict:
         for rkey, cols in rows.items():
             rdef = next((r for r in tdef.rows if r.key == rkey), None)
             if rdef is None:
-                problems.append(
-                    f"{TABLE_NAMES[tkey]}没有“{rkey}”这一行（{ed.name}；可用：{'、'.join(r.key for r in tdef.rows)}）"
-                )
+                rows_known = "、".join(r.key for r in tdef.rows)
+                problems.append(f"{TABLE_NAMES[tkey]}没有“{_shown(rkey)}”这一行（{ed.name}；可用：{rows_known}）")
                 continue
             if cols is None:
                 continue
@@ -276,9 +304,11 @@ def _tables(value, ed: Edition, problems) -> dict:
             for ckey, cell in cols.items():
                 col = next((c for c in rdef.columns if c.key == ckey), None)
                 if col is None:
-                    problems.append(
-                        f"{TABLE_NAMES[tkey]}「{rdef.name}」没有“{ckey}”这一列（可用：{'、'.join(c.key for c in rdef.columns)}）"
-                    )
+                    columns_known = "、".join(c.key for c in rdef.columns)
+                    problems.append(f"{TABLE_NAMES[tkey]}「{rdef.name}」没有“{_shown(ckey)}”这一列（可用：{columns_known}）")
+                    continue
+                if isinstance(cell, list | tuple | set):
+                    problems.append(f"{ed.cell_label(f'{tkey}.{rkey}.{ckey}')}：应是一个数或文字，而不是列表")
                     continue
                 if isinstance(cell, dict) and set(cell) - _CELL_KEYS:
                     problems.append(f"{ed.cell_label(f'{tkey}.{rkey}.{ckey}')}：单元格对象只能有 value、raw、at")
@@ -286,7 +316,7 @@ def _tables(value, ed: Edition, problems) -> dict:
                 c = cell_from(cell)
                 v = c["value"]
                 if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
-                    problems.append(f"{ed.cell_label(f'{tkey}.{rkey}.{ckey}')}：value 应是数字，而不是“{v}”")
+                    problems.append(f"{ed.cell_label(f'{tkey}.{rkey}.{ckey}')}：value 应是数字，而不是“{_shown(v)}”")
                     continue
                 out.setdefault(tkey, {}).setdefault(rkey, {})[ckey] = c
     return out

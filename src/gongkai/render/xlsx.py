@@ -368,6 +368,14 @@ def _value(cell: Cell | None):
 
 
 def read_workbook(data: bytes, name: str | None = None) -> Report:
+    from ..errors import ReadError
+    from ..limits import DEFAULT_LIMITS
+    from ..readers.docx import open_archive, refuse_doctype
+
+    try:  # a form comes from outside: the archive checks of a .docx (bombs, DTDs) before openpyxl opens it
+        refuse_doctype(*open_archive(data, DEFAULT_LIMITS), DEFAULT_LIMITS)
+    except ReadError as exc:
+        raise FormError(f"无法作为 Excel 文件打开：{name}：{exc.zh}", f"cannot open {name}: {exc.en}") from exc
     try:
         values = load_workbook(io.BytesIO(data), data_only=True)
         formulas = load_workbook(io.BytesIO(data), data_only=False)

@@ -108,6 +108,8 @@ def test_read_agency_csv():
         read_agency_csv("机关,级别\n甘坊镇,乡镇\n")
     with pytest.raises(AgencyCsvError):
         read_agency_csv("名称,级别\n甘坊镇,大队\n")
+    with pytest.raises(AgencyCsvError, match="CSV 格式有误"):  # csv's field limit is 128 KB
+        read_agency_csv("名称,级别\n" + "镇" * 200_000 + ",乡镇\n")
 
 
 def test_import_merges_and_completes(store, tmp_path):

@@ -462,7 +462,13 @@ def read_agency_csv(data: bytes | str) -> list[AgencyRow]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        return _agency_rows(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as exc:  # a field of more than 128 KB, a NUL character…: no list of agencies
+        raise AgencyCsvError(f"CSV 格式有误，无法读取：{exc}") from exc
+
+
+def _agency_rows(reader) -> list[AgencyRow]:
     try:
         header = next(reader)
     except StopIteration:

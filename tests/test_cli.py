@@ -318,3 +318,14 @@ def test_version_and_help():
     assert proc.returncode == 0
     for cmd in ("parse", "check", "rules"):
         assert cmd in proc.out
+
+
+def test_numbers_on_the_command_line_are_kept_within_range(tmp_path):
+    db = str(tmp_path / "s.sqlite3")
+    big = "9" * 30  # more than a database integer holds
+    for args in (["reports", "--db", db, "--year", big], ["reports", "--db", db, "--id", big],
+                 ["rollup", "--db", db, "--region", "奉新县", "--year", big], ["ingest", "--db", db, "-j", "0", "."],
+                 ["new", "--year", "12", "--agency", "某镇", "-o", str(tmp_path / "r.docx")]):
+        proc = run(*args)
+        assert proc.returncode == 2, args
+        assert "is not in the range" in proc.err, args

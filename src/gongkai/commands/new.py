@@ -9,6 +9,7 @@ import click
 from ..formats import EDITIONS
 from ..render import FORMATS, format_for
 from ._writing import check_output, counts, echo_findings, echo_notes, fail, load, write_bytes
+from .options import YEAR
 
 
 def register(main: click.Group) -> None:
@@ -16,7 +17,7 @@ def register(main: click.Group) -> None:
 
 
 @click.command()
-@click.option("--year", type=int, help="报告年度，如 2023 / the report's year")
+@click.option("--year", type=YEAR, help="报告年度，如 2023 / the report's year")
 @click.option("--agency", help="机关名称 / the agency")
 @click.option("--from", "previous_path", type=click.Path(dir_okay=False),
               help="上一年度的报告（任何 gongkai 能读的格式）/ last year's report, any format gongkai reads")

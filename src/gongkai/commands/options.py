@@ -8,6 +8,12 @@ import click
 
 from ..limits import DEFAULT_LIMITS, ENV_ERROR, Limits, LimitsConfigError, with_settings
 
+# Numbers on the command line within what they can be (a year of 30 digits is no year, and more than
+# a database integer holds): click refuses the rest with a one-line message.
+YEAR = click.IntRange(1990, 2100)
+RECORD_ID = click.IntRange(1, 2**63 - 1)
+JOBS = click.IntRange(1, 256)
+
 
 def limit_options(func):
     """--max-size, --max-pages, --timeout, --max-decompressed, --limit: the limits one input may cost
@@ -21,7 +27,7 @@ def limit_options(func):
                              f"[default: {d.max_decompressed_bytes / 2**20:g}]")(func)
     func = click.option("--timeout", type=float, default=None,
                         help=f"每个文件最长处理秒数 / seconds per file [default: {d.max_seconds:g}]")(func)
-    func = click.option("--max-pages", type=int, default=None,
+    func = click.option("--max-pages", type=click.IntRange(1, 1_000_000), default=None,
                         help=f"PDF 最多页数 / most PDF pages [default: {d.max_pdf_pages}]")(func)
     func = click.option("--max-size", type=float, default=None,
                         help=f"单个文件大小上限（MB） / largest file in MB [default: {d.max_file_bytes / 2**20:g}]")(func)

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from .options import YEAR
 from .store import db_option, open_store
 
 
@@ -20,7 +21,7 @@ def _pct(v) -> str:
 
 @click.command(name="rollup")
 @click.option("--region", required=True, help="地区，如 奉新县、江西省/宜春市 / region")
-@click.option("--year", type=int, required=True, help="年度 / report year")
+@click.option("--year", type=YEAR, required=True, help="年度 / report year")
 @db_option
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False), default=None,
               help="写出 Excel 工作簿 / write a formatted Excel workbook")

@@ -17,7 +17,7 @@ def register(main: click.Group) -> None:
 @click.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址 / address to listen on")
-@click.option("--port", default=8000, show_default=True, type=int, help="端口 / port")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口 / port")
 @click.option("--uploads", "upload_dir", type=click.Path(file_okay=False), default=None,
               help="上传文件保存目录（默认在数据库旁的 uploads/） / where uploaded files are kept")
 @click.option("--max-upload", type=float, default=20, show_default=True, help="单个上传文件上限（MB） / largest upload, MB")

@@ -13,7 +13,8 @@ from pathlib import Path
 import click
 
 from ..errors import GongkaiError
-from .options import limit_options, limits_or_exit
+from ..extract.values import small_int
+from .options import JOBS, RECORD_ID, YEAR, limit_options, limits_or_exit
 
 DB_HELP = ("数据库：SQLite 文件路径或 postgresql://… 地址；默认 $GONGKAI_DB 或 ~/.local/share/gongkai/gongkai.sqlite3 "
            "/ the store: a path or a URL")
@@ -90,7 +91,7 @@ def register(main: click.Group) -> None:
 @click.command(name="ingest")
 @click.argument("paths", nargs=-1, required=True)
 @db_option
-@click.option("--jobs", "-j", type=int, default=None, help="并行进程数，默认为 CPU 核数 / worker processes")
+@click.option("--jobs", "-j", type=JOBS, default=None, help="并行进程数，默认为 CPU 核数 / worker processes")
 @click.option("--retry-failed", is_flag=True, help="重新读取此前无法读取的文件 / read again files that failed before")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果 / print the summary as JSON")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条 / no progress bar")
@@ -133,7 +134,7 @@ def ingest_cmd(paths, db, jobs, retry_failed, as_json, quiet, **limit_args):
 
 @click.command(name="recheck")
 @db_option
-@click.option("--jobs", "-j", type=int, default=None, help="并行进程数 / worker processes")
+@click.option("--jobs", "-j", type=JOBS, default=None, help="并行进程数 / worker processes")
 @click.option("--current-only", is_flag=True, help="只重审各机关当前版本 / only current versions")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--quiet", "-q", is_flag=True)
@@ -165,11 +166,11 @@ def recheck_cmd(db, jobs, current_only, as_json, quiet):
 
 @click.command(name="reports")
 @db_option
-@click.option("--year", type=int, default=None, help="年度 / report year")
+@click.option("--year", type=YEAR, default=None, help="年度 / report year")
 @click.option("--region", default=None, help="地区，如 奉新县 或 江西省/奉新县 / region")
 @click.option("--agency", default=None, help="机关名称（部分） / agency name (part)")
 @click.option("--all-versions", is_flag=True, help="包括被更正稿替换的旧版本 / include superseded versions")
-@click.option("--id", "report_id", type=int, default=None, help="显示一份报告及其问题清单 / one report and its findings")
+@click.option("--id", "report_id", type=RECORD_ID, default=None, help="显示一份报告及其问题清单 / one report and its findings")
 @click.option("--json", "as_json", is_flag=True)
 def reports_cmd(db, year, region, agency, all_versions, report_id, as_json):
     """列出库中的报告 / list stored reports."""
@@ -265,7 +266,7 @@ def agencies_list(db, region, as_json):
 @click.argument("target", required=False)
 @db_option
 @click.option("--threshold", type=float, default=None, help="相似度下限（0–1，默认 0.5） / minimum similarity")
-@click.option("--limit", type=int, default=10, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100_000), default=10, show_default=True)
 @click.option("--all", "all_pairs", is_flag=True, help="列出库中全部雷同的报告对 / every near-duplicate pair")
 @click.option("--json", "as_json", is_flag=True)
 def similar_cmd(target, db, threshold, limit, all_pairs, as_json):
@@ -315,9 +316,10 @@ def _query(store, target: str):
     from ..store import similar as ssim
     from ..store.work import parse_bytes
 
-    if target.isdigit() and not Path(target).exists():
+    report_id = small_int(target, 18)
+    if report_id is not None and not Path(target).exists():
         try:
-            return ssim.query_for_report(store, int(target))
+            return ssim.query_for_report(store, report_id)
         except GongkaiError as exc:
             click.echo(str(exc), err=True)
             sys.exit(2)
@@ -343,7 +345,7 @@ def _query(store, target: str):
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="输出文件（CSV 默认写到标准输出） / output file")
-@click.option("--year", type=int, default=None)
+@click.option("--year", type=YEAR, default=None)
 @click.option("--region", default=None)
 @click.option("--all-versions", is_flag=True, help="包括被替换的旧版本 / include superseded versions")
 def export_cmd(db, fmt, output, year, region, all_versions):

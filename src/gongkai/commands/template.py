@@ -6,6 +6,7 @@ import click
 
 from ..formats import EDITIONS, edition_for_year, get_edition
 from ._writing import check_output, echo_notes, fail, load, write_bytes
+from .options import YEAR
 
 
 def register(main: click.Group) -> None:
@@ -17,7 +18,7 @@ def register(main: click.Group) -> None:
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="写出 Excel 填报表 / write the Excel form")
 @click.option("--yaml", "yaml_path", type=click.Path(dir_okay=False), help="写出 YAML 数据模板 / write a YAML template")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="写出 JSON 数据模板 / write a JSON template")
-@click.option("--year", type=int, help="报告年度 / the report's year")
+@click.option("--year", type=YEAR, help="报告年度 / the report's year")
 @click.option("--agency", help="机关名称 / the agency")
 @click.option("--from", "previous_path", type=click.Path(dir_okay=False),
               help="上一年度的报告，用于预填上年结转等 / last year's report, to prefill what follows from it")

@@ -402,6 +402,19 @@ def test_numbers_out_of_range_in_addresses_are_not_found(client):
         assert client.get(url).status_code == 200
 
 
+def test_writing_api_refuses_odd_data_with_reasons(client):
+    api_login(client, "admin")
+    cases = [({"agency": "某" * 100_000, "year": 2023}, "过长"),
+             ({"agency": "某镇", "year": 2023, "sections": {"²": "文字"}}, "部分编号"),
+             ({"agency": "某镇", "year": 2023, "sections": {"9" * 30: "文字"}}, "部分编号"),
+             ({"agency": "某镇", "year": 2023, "cells": {"x" * 10_000: "1"}}, "单元格名称有误")]
+    for body, word in cases:
+        for path in ("/api/compose/check", "/api/compose/render"):
+            r = client.post(path, json=body)
+            assert r.status_code == 422 and word in r.json()["detail"], (path, r.status_code, r.text[:200])
+            assert len(r.json()["detail"]) < 300
+
+
 def test_openapi_documents_the_api_in_chinese_and_english(client):
     spec = client.get("/openapi.json").json()
     paths = spec["paths"]

@@ -129,6 +129,9 @@ def data_from_bytes(raw: bytes, name: str | None, kind: str) -> Report:
     return from_mapping(data, name, hashlib.sha256(raw).hexdigest())
 
 
+MAX_NAME_CHARS = 200  # an agency's name or a report's title (the longest real ones: about 60)
+
+
 def _load_yaml(text: str) -> Any:
     """YAML without aliases: report data never needs them, and nested aliases ("billion laughs")
     make a few lines stand for billions of values once they are walked or printed."""
@@ -164,6 +167,8 @@ def from_mapping(data: Any, name: str | None = None, sha256: str | None = None) 
     for key in ("agency", "title"):
         if data.get(key) is not None and not isinstance(data[key], str):
             problems.append(f"{key} 应是文字，而不是“{_shown(data[key])}”")
+        elif isinstance(data.get(key), str) and len(data[key]) > MAX_NAME_CHARS:
+            problems.append(f"{key} 过长（{len(data[key])} 字，最多 {MAX_NAME_CHARS} 字）")
     contact = data.get("contact")
     if contact is not None and not (isinstance(contact, dict) and all(
             isinstance(k, str) and isinstance(v, str | int | float | type(None)) for k, v in contact.items())):

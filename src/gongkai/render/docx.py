@@ -261,11 +261,11 @@ def _properties(doc, p: Prepared) -> None:
         if rel.reltype.endswith("/thumbnail"):
             del package.rels[rid]
     cp = doc.core_properties
-    cp.title = p.title
-    cp.author = p.signer or ""
+    cp.title = p.title[:255]  # (a document property holds at most 255 characters)
+    cp.author = (p.signer or "")[:255]
     cp.last_modified_by = "gongkai"
     cp.subject = "政府信息公开工作年度报告"
-    cp.keywords = f"政府信息公开;年度报告;{p.report.year or ''}"
+    cp.keywords = f"政府信息公开;年度报告;{p.report.year or ''}"[:255]
     cp.comments = f"gongkai 生成，{p.edition.name}（{p.edition.document}）"
     cp.category = "政府信息公开工作年度报告"
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)

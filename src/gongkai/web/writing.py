@@ -80,12 +80,15 @@ def to_report(data: dict[str, Any]) -> Report:
             continue  # totals are computed, never taken from the form
         parts = str(ref).split(".")
         if len(parts) != 3:
-            raise DataError(f"单元格名称有误：{ref}", f"bad cell name {ref}")
+            raise DataError(f"单元格名称有误：{ref[:60]}", f"bad cell name {ref[:60]}")
         text = "" if value is None else str(value).strip()
         tables.setdefault(parts[0], {}).setdefault(parts[1], {})[parts[2]] = text or None
     sections = {}
     for n, text in (data.get("sections") or {}).items():
-        sections[int(n)] = {"title": next((s.title for s in SECTIONS if s.number == int(n)), ""), "text": text or ""}
+        number = small_int(n, 2)
+        if number is None:
+            raise DataError(f"部分编号“{str(n)[:20]}”有误，应为 1 至 7 的数字", f"section number {str(n)[:20]!r} is not a number")
+        sections[number] = {"title": next((s.title for s in SECTIONS if s.number == number), ""), "text": text or ""}
     mapping = {"agency": (data.get("agency") or "").strip() or None, "year": data.get("year") or None,
                "date": (data.get("date") or None), "edition": data.get("edition") or None,
                "sections": sections, "tables": tables}

@@ -87,7 +87,8 @@ def to_report(data: dict[str, Any]) -> Report:
     for n, text in (data.get("sections") or {}).items():
         number = small_int(n, 2)
         if number is None:
-            raise DataError(f"部分编号“{str(n)[:20]}”有误，应为 1 至 7 的数字", f"section number {str(n)[:20]!r} is not a number")
+            raise DataError(f"部分编号“{str(n)[:20]}”有误，应为 1 至 7 的数字",
+                            f"section number {str(n)[:20]!r} is not a number")
         sections[number] = {"title": next((s.title for s in SECTIONS if s.number == number), ""), "text": text or ""}
     mapping = {"agency": (data.get("agency") or "").strip() or None, "year": data.get("year") or None,
                "date": (data.get("date") or None), "edition": data.get("edition") or None,

@@ -449,6 +449,11 @@ def odt_with(content: bytes) -> bytes:
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
         z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml",
+                   '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+                   'opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+                   'manifest:media-type="application/vnd.oasis.opendocument.text"/><manifest:file-entry '
+                   'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
     return buf.getvalue()
 
 
@@ -471,6 +476,16 @@ def other_formats() -> dict[str, Case]:
                                         error="DTD"),
         "wordml-external-entity.doc": Case(xxe.replace(b"?><!DOC", b'?><?mso-application progid="Word.Document"?><!DOC')
                                            + b"<w:wordDocument>&x;</w:wordDocument>", error="DTD"),
+        # a section linked to a file and a linked picture: LibreOffice must not fetch either while converting
+        "odt-linked-file.odt": Case(odt_with(
+            b'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:'
+            b'xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:xlink="http://www.w3.org/'
+            b'1999/xlink" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" office:version="1.2"><office:body>'
+            b"<office:text><text:p>\xe4\xb8\x80\xe3\x80\x81\xe6\x80\xbb\xe4\xbd\x93\xe6\x83\x85\xe5\x86\xb5</text:p>"
+            b'<text:section text:name="S1"><text:section-source xlink:href="file:///etc/passwd" xlink:type="simple" '
+            b'text:filter-name="Text"/><text:p>placeholder</text:p></text:section><text:p><draw:frame><draw:image '
+            b'xlink:href="http://127.0.0.1:9/x.png" xlink:type="simple"/></draw:frame></text:p></office:text>'
+            b"</office:body></office:document-content>"), may_fail=True),
         "really-an-excel-workbook.docx": Case(wb.getvalue(), error="Excel"),
         "really-a-png.pdf": Case(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, error="不是文本"),
     }

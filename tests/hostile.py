@@ -385,6 +385,11 @@ def text_cases() -> dict[str, Case]:
                                          "行政复议\t行政诉讼\n结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n"
                                          "行政复议结果维持结果纠正其他结果尚未审结总计" + "1203" * 7 + "12\n").encode()),
         "nul-bytes.txt": Case(b"\0" * 100_000, error="不是文本"),
+        # 60,000 section headings, each with a sum the checks read: choosing the headings and placing
+        # each finding were quadratic (over a minute)
+        "headings-60000.txt": Case(("某县2023年政府信息公开工作年度报告\n" + "\n".join(
+            f"{'一二三四五六'[k % 6]}、总体情况\n共收到申请5件，其中：1件、2件。" for k in range(60_000))).encode(),
+            may_fail=True, bomb=True),
     }
 
 

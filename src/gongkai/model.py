@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,10 @@ class Cell:
         return {"value": self.value, "raw": self.raw, "at": self.at}
 
 
+def _span_start(span: tuple[int, str]) -> int:
+    return span[0]
+
+
 @dataclass(slots=True)
 class Section:
     number: int
@@ -50,10 +55,9 @@ class Section:
     def at_offset(self, offset: int) -> str | None:
         """Where the character at ``offset`` of ``text`` was printed."""
         found, base = self.at, 0
-        for start, at in self.spans:
-            if start > offset:
-                break
-            found, base = at, start
+        k = bisect_right(self.spans, offset, key=_span_start)  # the spans are in order of their start
+        if k:
+            base, found = self.spans[k - 1]
         if found and " char " in found:  # a piece of run-together text: point at the character
             head, _, ch = found.rpartition(" char ")
             if ch.isdigit():

@@ -113,12 +113,22 @@ def accept_headings(candidates: list[tuple[int, Heading]]) -> list[tuple[int, He
     weights = [_weight(h) for _, h in candidates]
     best = list(weights)
     prev = [-1] * n
+    # A candidate follows the best chain ending in one of the three numbers before its own (the
+    # earliest such chain on a tie). Kept per number, so that each candidate looks at three chains,
+    # not at every candidate before it (a text of 60,000 headings would take hours).
+    top: dict[int, tuple[int, int]] = {}  # number -> (weight of the best chain ending there, its last candidate)
     for i, (_, h) in enumerate(candidates):
-        for j in range(i):
-            hj = candidates[j][1]
-            if hj.number < h.number <= hj.number + 3 and best[j] + weights[i] > best[i]:
-                best[i] = best[j] + weights[i]
-                prev[i] = j
+        pick = None
+        for v in range(h.number - 3, h.number):
+            t = top.get(v)
+            if t is not None and (pick is None or t[0] > pick[0] or (t[0] == pick[0] and t[1] < pick[1])):
+                pick = t
+        if pick is not None:  # (weights are at least 1: following a chain always adds)
+            best[i] = pick[0] + weights[i]
+            prev[i] = pick[1]
+        t = top.get(h.number)
+        if t is None or best[i] > t[0]:
+            top[h.number] = (best[i], i)
     i = max(range(n), key=lambda k: (best[k], -k))
     chain = []
     while i != -1:

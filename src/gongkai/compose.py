@@ -29,6 +29,7 @@ from .extract.values import make_cell
 from .formats import EDITIONS, TABLE_NAMES, Edition, edition_for_year, get_edition
 from .formats.common import SECTIONS
 from .model import Cell, Report, Section
+from .readers import read_file_bytes
 from .totals import fill_totals, format_number, is_missing
 
 DATA_SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".xlsx": "xlsx", ".xlsm": "xlsx"}
@@ -96,8 +97,6 @@ def load_data(path: str | Path) -> Report:
     p = Path(path)
     kind = DATA_SUFFIXES.get(p.suffix.lower())
     try:
-        from .readers import read_file_bytes
-
         raw = read_file_bytes(p)  # regular files and pipes only, never more than the size limit
     except OSError as exc:
         raise DataError(f"无法读取数据文件：{p}", f"cannot read {p}: {exc.strerror}") from exc

@@ -34,12 +34,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..document import Source
-from ..errors import GongkaiError
+from ..errors import GongkaiError, ReadError
 from ..extract.meta import parse_date
 from ..extract.values import MAX_DIGITS, make_cell
 from ..formats import TABLE_NAMES, Edition, get_edition
 from ..formats.common import SECTIONS
+from ..limits import DEFAULT_LIMITS
 from ..model import Cell, Report, Section
+from ..readers.docx import open_archive, refuse_doctype
 from ..totals import format_number, formula_terms, total_cells
 from . import Prepared, chinese_numeral, prepare
 from .layout import Grid, grid
@@ -368,10 +370,6 @@ def _value(cell: Cell | None):
 
 
 def read_workbook(data: bytes, name: str | None = None) -> Report:
-    from ..errors import ReadError
-    from ..limits import DEFAULT_LIMITS
-    from ..readers.docx import open_archive, refuse_doctype
-
     try:  # a form comes from outside: the archive checks of a .docx (bombs, DTDs) before openpyxl opens it
         refuse_doctype(*open_archive(data, DEFAULT_LIMITS), DEFAULT_LIMITS)
     except ReadError as exc:

@@ -1,4 +1,5 @@
-"""Word 97-2003 (.doc), WPS (.wps) and RTF files, read by converting them to .docx with LibreOffice.
+"""Word 97-2003 (.doc), WPS (.wps), RTF, OpenDocument text (.odt) and Word 2003 XML files, read by
+converting them to .docx with LibreOffice.
 
 LibreOffice runs headless in its own process group with a private user profile (one per
 process and thread, so parallel conversions do not collide), with its address space capped at
@@ -236,7 +237,7 @@ def _memory_cap(size: int):
     except ImportError:  # not POSIX
         return None
 
-    def cap() -> None:
+    def cap() -> None:  # runs in the child between fork and exec: one system call, nothing that takes a lock
         try:
             resource.setrlimit(resource.RLIMIT_AS, (size, size))
         except (ValueError, OSError):

@@ -235,6 +235,8 @@ def pdf_cases() -> dict[str, Case]:
                                                    resources=b"6 0 R"), error="损坏"),
         "pdf-tounicode-four-billion.pdf": Case(font_pdf(tounicode=True), error="字符映射表过大", bomb=True),
         "pdf-widths-four-billion.pdf": Case(font_pdf(tounicode=False), error="字符映射表过大", bomb=True),
+        "pdf-tounicode-eight-byte-codes.pdf": Case(font_pdf(tounicode=True, code_bytes=8), error="字符映射表过大",
+                                                   bomb=True),
         # eight million graphics-state saves (16 MB, 16 KB compressed): each copied the whole state
         "pdf-eight-million-saves.pdf": Case(minimal_pdf(zlib.compress(b"q " * 8_000_000, 9), "/Filter /FlateDecode"),
                                             may_fail=True, bomb=True),
@@ -242,14 +244,15 @@ def pdf_cases() -> dict[str, Case]:
     return cases
 
 
-def font_pdf(tounicode: bool) -> bytes:
+def font_pdf(tounicode: bool, code_bytes: int = 4) -> bytes:
     """A font whose character map (ToUnicode) maps one range of four billion codes, or a CID font
     whose width table (/W) gives one width to four billion characters: a few hundred bytes that
     pdfminer would expand entry by entry into a dictionary of tens of gigabytes."""
+    low, high = b"00" * code_bytes, b"FF" * code_bytes  # (eight-byte codes: a range of 2**64)
     cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def\n"
-            b"1 begincodespacerange <00000000> <FFFFFFFF> endcodespacerange\n"
-            b"1 beginbfrange <00000000> <FFFFFFFF> <0041> endbfrange\n"
-            b"endcmap CMapName currentdict /CMap defineresource pop end end")
+            b"1 begincodespacerange <%s> <%s> endcodespacerange\n"
+            b"1 beginbfrange <%s> <%s> <0041> endbfrange\n"
+            b"endcmap CMapName currentdict /CMap defineresource pop end end") % (low, high, low, high)
     if tounicode:
         font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>"
         extra = [b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream"]

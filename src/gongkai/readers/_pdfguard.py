@@ -240,15 +240,21 @@ def _push(self, *objs) -> None:
 _MAX_CMAP_ENTRIES = 1_000_000
 
 
-def _range_entries(objs: list) -> int:
+def _range_entries(objs: list, cid_range: bool) -> int:
+    """The entries pdfminer will make of these ``start end destination`` triples, counted as it
+    counts them: a bfrange spans its whole codes, a cidrange the last four bytes of codes whose
+    beginnings agree (other cidranges it skips)."""
     n = 0
     for i in range(0, len(objs) - 2, 3):
         start, end, dest = objs[i:i + 3]
-        if isinstance(start, bytes) and isinstance(end, bytes) and len(start) == len(end):
-            span = max(0, nunpack(end[-4:]) - nunpack(start[-4:]) + 1)
+        if not (isinstance(start, bytes) and isinstance(end, bytes) and len(start) == len(end)):
+            continue
+        if cid_range:
             if start[:-4] != end[:-4]:
-                continue  # pdfminer skips such a range
-            n += min(span, len(dest)) if isinstance(dest, list) else span
+                continue
+            start, end = start[-4:], end[-4:]
+        span = max(0, nunpack(end) - nunpack(start) + 1)
+        n += min(span, len(dest)) if isinstance(dest, list) else span
     return n
 
 
@@ -256,14 +262,15 @@ def _spend_entries(entries: int) -> None:
     left = getattr(_state, "cmap_left", None)
     if entries > (_MAX_CMAP_ENTRIES if left is None else left):  # (outside budget(): each map on its own)
         raise LimitExceeded(f"PDF 中的字符映射表过大（超过 {_MAX_CMAP_ENTRIES} 项），疑似恶意构造，为安全起见拒绝读取",
-                            f"the PDF's character maps and width tables expand to more than {_MAX_CMAP_ENTRIES} entries")
+                            f"the PDF's character maps and width tables expand to more than "
+                            f"{_MAX_CMAP_ENTRIES} entries")
     if left is not None:
         _state.cmap_left = left - entries
 
 
 def _cmap_keyword(self, pos, token) -> None:
     if token is self.KEYWORD_ENDBFRANGE or token is self.KEYWORD_ENDCIDRANGE:
-        _spend_entries(_range_entries([obj for _, obj in self.curstack]))
+        _spend_entries(_range_entries([obj for _, obj in self.curstack], token is self.KEYWORD_ENDCIDRANGE))
     return _cmap_do_keyword(self, pos, token)
 
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from hostile import pdf_of
 
 from gongkai.document import Document, Paragraph, Row, Source
 from gongkai.errors import LimitExceeded, ReadError
@@ -620,16 +621,7 @@ def raw_pdf(content: bytes, page: bytes = b"/MediaBox [0 0 595 842]", font: byte
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         font,
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_of(objects)
 
 
 def test_hand_written_pdf() -> None:

@@ -57,3 +57,28 @@ def form_login(client, username: str, password: str | None = None):
 
 def page_csrf(html: str) -> str:
     return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+
+
+# ---------------------------------------------------------------------------------------------- write scope
+
+SAMPLES = ROOT / "samples" / "奉新县"
+ZHUJIAN_2023 = SAMPLES / "2023_奉新县住房和城乡建设局.txt"  # 奉新县住房和城乡建设局, in 江西省/宜春市/奉新县
+PASSWORDS["zhujian"] = "submit-pass-3"
+
+
+def as_agency(text: str, county: str) -> str:
+    """A sample report of 奉新县's housing bureau, printed as the bureau of another county."""
+    return text.replace("奉新县", county)
+
+
+def make_write_store(db: str, folder: Path) -> None:
+    """The office's agency list, the seed reports, 奉新县's 2023 reports, 高安市's housing bureau's 2023
+    report (an agency the list does not name), and users of every role — 奉新县's housing bureau's clerk
+    among them."""
+    gaoan = folder / "2023_高安市住房和城乡建设局.txt"
+    gaoan.write_text(as_agency(ZHUJIAN_2023.read_text(encoding="utf-8"), "高安市"), encoding="utf-8")
+    make_store(db, reports=SEEDS + sorted(SAMPLES.glob("2023_*.txt")) + [gaoan])
+    with Store.open(db) as store:
+        e = store.engine
+        auth.add_user(e, "zhujian", PASSWORDS["zhujian"], "submitter",
+                      agency_id=auth.resolve_agency(e, "奉新县住房和城乡建设局"))

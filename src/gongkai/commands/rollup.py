@@ -8,7 +8,7 @@ import sys
 import click
 
 from .options import YEAR
-from .store import db_option, open_store
+from .store import db_option, open_store, store_errors
 
 
 def register(main: click.Group) -> None:
@@ -26,6 +26,7 @@ def _pct(v) -> str:
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False), default=None,
               help="写出 Excel 工作簿 / write a formatted Excel workbook")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（gongkai.rollup/1） / print JSON")
+@store_errors
 def rollup_cmd(region, year, db, xlsx, as_json):
     """地区汇总：各表合计、各机关关键数据、未报送机关与常用比率 / the region's roll-up.
 

@@ -6,7 +6,9 @@ $XDG_DATA_HOME/gongkai (~/.local/share/gongkai/gongkai.sqlite3).
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -27,11 +29,39 @@ def db_option(f):
 def open_store(db):
     from ..store import Store
 
+    logging.getLogger("psycopg").addFilter(_no_second_error)
     try:
         return Store.open(db)
     except GongkaiError as exc:
         click.echo(f"无法打开数据库 (cannot open the store): {exc}", err=True)
         sys.exit(2)
+
+
+def _no_second_error(record: logging.LogRecord) -> bool:
+    """psycopg warns when it cannot end a pipeline the server has aborted; the abort itself is reported
+    (a report the database refused, or the one line of store_errors), so here the warning is noise."""
+    return not record.getMessage().startswith("error ignored terminating")
+
+
+def store_errors(f):
+    """A database that cannot be written (disk full, I/O error, locked, connection lost) is one line on
+    standard error and exit status 2, not a traceback; what was being written is rolled back."""
+    @functools.wraps(f)
+    def run(*args, **kwargs):
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from ..store.db import StoreError, unwritable
+
+        try:
+            return f(*args, **kwargs)
+        except (StoreError, SQLAlchemyError) as exc:
+            err = unwritable(exc)
+            if err is None:
+                raise
+            click.echo(f"数据库出错 (store error): {err}", err=True)
+            sys.exit(2)
+
+    return run
 
 
 def _dump(obj) -> str:
@@ -96,6 +126,7 @@ def register(main: click.Group) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果 / print the summary as JSON")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条 / no progress bar")
 @limit_options
+@store_errors
 def ingest_cmd(paths, db, jobs, retry_failed, as_json, quiet, **limit_args):
     """批量入库：读取、审核并保存报告（目录递归） / read, check and store reports.
 
@@ -138,6 +169,7 @@ def ingest_cmd(paths, db, jobs, retry_failed, as_json, quiet, **limit_args):
 @click.option("--current-only", is_flag=True, help="只重审各机关当前版本 / only current versions")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--quiet", "-q", is_flag=True)
+@store_errors
 def recheck_cmd(db, jobs, current_only, as_json, quiet):
     """按当前规则重新审核库中全部报告 / re-read and re-check every stored report.
 
@@ -172,6 +204,7 @@ def recheck_cmd(db, jobs, current_only, as_json, quiet):
 @click.option("--all-versions", is_flag=True, help="包括被更正稿替换的旧版本 / include superseded versions")
 @click.option("--id", "report_id", type=RECORD_ID, default=None, help="显示一份报告及其问题清单 / one report and its findings")
 @click.option("--json", "as_json", is_flag=True)
+@store_errors
 def reports_cmd(db, year, region, agency, all_versions, report_id, as_json):
     """列出库中的报告 / list stored reports."""
     store = open_store(db)
@@ -216,6 +249,7 @@ def agencies_group():
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @db_option
 @click.option("--json", "as_json", is_flag=True)
+@store_errors
 def agencies_import(file, db, as_json):
     """导入机关名单 CSV：名称,级别,省,市,县,乡,别名 / import the office's agency list.
 
@@ -246,6 +280,7 @@ def agencies_import(file, db, as_json):
 @db_option
 @click.option("--region", default=None, help="地区 / region")
 @click.option("--json", "as_json", is_flag=True)
+@store_errors
 def agencies_list(db, region, as_json):
     """列出机关（级别、地区、报告数） / list agencies."""
     store = open_store(db)
@@ -269,6 +304,7 @@ def agencies_list(db, region, as_json):
 @click.option("--limit", type=click.IntRange(1, 100_000), default=10, show_default=True)
 @click.option("--all", "all_pairs", is_flag=True, help="列出库中全部雷同的报告对 / every near-duplicate pair")
 @click.option("--json", "as_json", is_flag=True)
+@store_errors
 def similar_cmd(target, db, threshold, limit, all_pairs, as_json):
     """内容雷同：找出正文与之几乎相同的报告 / stored reports with nearly the same narrative.
 
@@ -348,6 +384,7 @@ def _query(store, target: str):
 @click.option("--year", type=YEAR, default=None)
 @click.option("--region", default=None)
 @click.option("--all-versions", is_flag=True, help="包括被替换的旧版本 / include superseded versions")
+@store_errors
 def export_cmd(db, fmt, output, year, region, all_versions):
     """导出全部单元格（长表：机关、地区、年度、格式、表、行、列、数值） / export the cells in long form."""
     from ..store import export

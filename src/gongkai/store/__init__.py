@@ -19,10 +19,13 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 
+from ..access import WriteGuard
 from ..agencies import RegionPath, region_names
+from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Report
 from . import schema as S
 from .db import StoreError, create, default_path, migrate, resolve_url
+from .writer import Outcome
 
 
 @dataclass(slots=True)
@@ -85,18 +88,7 @@ class Store:
                 raise
             raise StoreError(f"无法打开数据库：{_safe(url)}（{type(exc).__name__}: {exc}）",
                              f"cannot open the store at {_safe(url)}: {exc}") from exc
-        store = cls(engine, url)
-        store._note_text_params()
-        return store
-
-    def _note_text_params(self) -> None:
-        """Record the MinHash/LSH parameters the stored sketches were made with (see gongkai.similar)."""
-        from .. import similar as sim
-
-        with self.engine.begin() as conn:
-            have = conn.execute(select(S.store_meta.c.value).where(S.store_meta.c.key == "text_sketch")).scalar()
-            if have is None:
-                conn.execute(S.store_meta.insert().values(key="text_sketch", value=json.dumps(sim.PARAMS)))
+        return cls(engine, url)
 
     def text_params_current(self) -> bool:
         """False when the stored sketches were made with other parameters (run `gongkai recheck`)."""
@@ -125,6 +117,45 @@ class Store:
         from .ingest import ingest
 
         return ingest(self, list(paths), **kw)
+
+    def ingest_bytes(self, name: str, data: bytes, *, guard: WriteGuard | None = None,
+                     limits: Limits = DEFAULT_LIMITS) -> Outcome:
+        """Read, check and store one file given as bytes (an upload). ``name`` is kept as where it came
+        from (no server path is recorded). With a ``guard``, the report is stored only for an agency the
+        guard's principal may change, and an already stored report is named (``report_id``) only when
+        that principal may see it: otherwise the answer is the one a new file would get, naming nothing."""
+        import hashlib
+
+        from .. import access
+        from .ingest import write_one
+        from .work import parse_bytes
+        from .writer import Writer
+
+        sha = hashlib.sha256(data).hexdigest()
+
+        def visible(rid: int) -> bool:
+            row = self.report_row(rid)
+            return guard is None or (row is not None and access.sees_agency(
+                guard.who, row.agency_id, access.places(row.region)))
+
+        rid = self.report_id_for_sha(sha)
+        parsed = None
+        if rid is None:
+            parsed = parse_bytes(data, name, sha, limits)
+            outcome = write_one(Writer(self.engine), parsed, guard)
+            if outcome.status != "duplicate":
+                return outcome
+            rid = self.report_id_for_sha(sha)  # stored meanwhile by another process
+            if rid is None:
+                return outcome
+        if visible(rid):
+            return Outcome("unchanged", name, rid)
+        assert guard is not None
+        parsed = parsed or parse_bytes(data, name, sha, limits)
+        why = Writer(self.engine).refusal(parsed, guard) if parsed.status == "ok" else None
+        if why:
+            return Outcome("refused", name, reason="scope", message=why)
+        return Outcome("unchanged", name, None, message="此文件的内容已在库中，未重复入库。")
 
     def recheck(self, **kw):
         from .ingest import recheck

@@ -11,16 +11,20 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..access import WriteGuard
 from ..inputs import REPORT_SUFFIXES
 from ..limits import DEFAULT_LIMITS, Limits
+from ..workers import die_with_parent
 from . import schema as S
-from .work import Parsed, init_worker, parse_bytes, parse_chunk
+from .db import unwritable
+from .work import Parsed, init_pool_worker, init_worker, parse_bytes, parse_chunk
 from .writer import Outcome, Writer, crossyear_agency, recount, restore_bands
 
 CHUNK = 8  # files per task sent to a worker
@@ -144,7 +148,7 @@ def ingest(store, paths: list[str], *, jobs: int | None = None, retry_failed: bo
         finally:
             init_worker(frozenset())
     else:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(known, limits)) as ex:
+        with _pool(jobs, init_pool_worker, (known, limits)) as ex:
             inflight: deque[Future] = deque()
             it = iter(chunks)
             for c in it:
@@ -162,23 +166,71 @@ def ingest(store, paths: list[str], *, jobs: int | None = None, retry_failed: bo
     return summary
 
 
-def _write(writer: Writer, items: list[Parsed]) -> list[Outcome]:
+def write_one(writer: Writer, p: Parsed, guard: WriteGuard | None = None) -> Outcome:
+    """Store one read file (an upload), under ``guard`` when given; see :meth:`Writer.write`."""
+    return _write(writer, [p], guard)[0]
+
+
+@contextmanager
+def _pool(jobs: int, initializer: Callable[..., None], initargs: tuple = ()) -> Iterator[ProcessPoolExecutor]:
+    """Worker processes (each ends with this process). When the run stops on an error (a full disk), the
+    queued work is dropped, so that the error is reported at once, not after the queued files are read."""
+    with ProcessPoolExecutor(max_workers=jobs, initializer=initializer, initargs=initargs) as ex:
+        try:
+            yield ex
+        except BaseException:
+            ex.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _write(writer: Writer, items: list[Parsed], guard: WriteGuard | None = None) -> list[Outcome]:
     """Store a batch in one transaction; if the database refuses it, store its reports one by one,
-    so that one report the database cannot take is recorded as failed and the others are kept."""
-    try:
-        return writer.write(items)
-    except (SQLAlchemyError, ValueError, OverflowError):
-        pass
+    so that one report the database cannot take is recorded as failed and the others are kept.
+
+    A report another ingest stored meanwhile (the same file, in a run beside this one) is refused for
+    its hash; the writer has then read the stored hashes again, and a second try finds it stored: a
+    duplicate, not a failure. A database that cannot be written at all (disk full, I/O error …) is no
+    report's fault: StoreError, with nothing of the batch written."""
+    done = _attempt(writer, items, guard)
+    if not isinstance(done, Exception):
+        return done
     out: list[Outcome] = []
     for p in items:
-        try:
-            out += writer.write([p])
-        except (SQLAlchemyError, ValueError, OverflowError) as exc:
+        done = _attempt(writer, [p], guard)
+        if isinstance(done, Exception) and _known(writer, p):
+            done = _attempt(writer, [p], guard)
+        if isinstance(done, Exception):
+            exc = done
             failed = Parsed(p.path, "failed", sha256=p.sha256, size=p.size, format=p.format, reason="store",
                             message=f"报告中有数据库无法保存的内容（{type(exc).__name__}）",
                             message_en=f"the database refused the report: {str(exc).splitlines()[0][:200]}")
-            out += writer.write([failed])
+            done = _attempt(writer, [failed])
+            if isinstance(done, Exception) and _known(writer, failed):
+                done = _attempt(writer, [failed])
+            if isinstance(done, Exception):
+                raise done
+        out += done
     return out
+
+
+_REFUSED = (SQLAlchemyError, ValueError, OverflowError)
+
+
+def _attempt(writer: Writer, items: list[Parsed], guard: WriteGuard | None = None) -> list[Outcome] | Exception:
+    """The outcomes, or the database's refusal (the transaction rolled back); raises StoreError when the
+    database cannot be written at all."""
+    try:
+        return writer.write(items, guard)
+    except _REFUSED as exc:
+        err = unwritable(exc)
+        if err is not None:
+            raise err from exc
+        return exc
+
+
+def _known(writer: Writer, p: Parsed) -> bool:
+    """The file's hash is stored or recorded as unreadable (by another ingest, since this one began)."""
+    return p.sha256 is not None and (p.sha256 in writer.files or p.sha256 in writer.failed)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,7 +296,7 @@ def recheck(store, *, jobs: int | None = None, all_versions: bool = True, progre
         for c in chunks:
             write(_recheck_chunk(load(c)))
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as ex:
+        with _pool(jobs, die_with_parent) as ex:
             inflight: deque[Future] = deque()
             it = iter(chunks)
             for c in it:

@@ -16,6 +16,7 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Report
 from ..readers import read_bytes
 from ..similar import TextSketch, narrative_text, sketch
+from ..workers import die_with_parent
 
 
 @dataclass(slots=True)
@@ -58,6 +59,13 @@ def init_worker(known: frozenset[str], limits: Limits = DEFAULT_LIMITS) -> None:
     global _KNOWN, _LIMITS
     _KNOWN = known
     _LIMITS = limits
+
+
+def init_pool_worker(known: frozenset[str], limits: Limits = DEFAULT_LIMITS) -> None:
+    """The initializer of ingest's worker processes: they end with the ingest (a killed ingest leaves
+    none behind), then are set up. Not for this process: init_worker runs here too when jobs is 1."""
+    die_with_parent()
+    init_worker(known, limits)
 
 
 def parse_path(path: str, limits: Limits = DEFAULT_LIMITS) -> Parsed:

@@ -13,6 +13,7 @@ from sys import intern
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.engine import Connection
 
+from ..access import WriteGuard
 from ..agencies import AgencyName, RegionPath, agency_level, complete_path, fold_name, parse_name
 from ..checks import catalogue, check
 from ..checks.crossyear import ROWS_READ
@@ -144,7 +145,7 @@ class AgencyIndex:
 
 @dataclass(slots=True)
 class Outcome:
-    status: str  # new | replaced | duplicate | unchanged | failed | failed-known
+    status: str  # new | replaced | duplicate | unchanged | failed | failed-known | refused
     path: str
     report_id: int | None = None
     reason: str | None = None
@@ -199,11 +200,14 @@ class Writer:
 
     # -- a batch of files, in one transaction --------------------------------------------------
 
-    def write(self, items: list[Parsed]) -> list[Outcome]:
+    def write(self, items: list[Parsed], guard: WriteGuard | None = None) -> list[Outcome]:
+        """Store a batch in one transaction. With a ``guard``, a report is stored only when the agency it
+        resolves to is one the guard's principal may change; otherwise its outcome is "refused" and nothing
+        of it is written."""
         try:
             with self.engine.begin() as conn:
                 batch = _Batch()
-                out = [self._one(conn, p, batch) for p in items]
+                out = [self._one(conn, p, batch, guard) for p in items]
                 batch.flush(conn)
                 for rid in batch.recount:
                     recount(conn, rid)
@@ -215,17 +219,22 @@ class Writer:
             self._load()
             raise
 
-    def _one(self, conn: Connection, p: Parsed, batch: _Batch) -> Outcome:
+    def _one(self, conn: Connection, p: Parsed, batch: _Batch, guard: WriteGuard | None = None) -> Outcome:
         if p.status == "failed":
             return self._failure(conn, p, batch)
         if p.status == "known":
             return Outcome("unchanged", p.path)
         if p.sha256 in self.files or p.sha256 in batch.shas:
             return Outcome("duplicate", p.path)
+        # where the report belongs, decided before anything is written: the guard judges the agency it
+        # resolves to (an existing one, or a new one with the region it would get)
+        rec, where, why = self._judge(p, guard)
+        if why:
+            return Outcome("refused", p.path, reason="scope", message=why)
         batch.shas.add(p.sha256)
         if p.sha256 in self.failed:
             conn.execute(delete(S.failures).where(S.failures.c.sha256 == p.sha256))  # read at last
-        agency_id = self.resolve(conn, p.name, p.region) if p.name else None
+        agency_id = self._settle(conn, p.name, p.region, rec, where) if (p.name or rec) else None
         bulk_insert(conn, S.files, ("sha256", "size", "format", "name", "data", "added"),
                     [(p.sha256, p.size, p.format or "unknown", _basename(p.path), p.data, now())])
         key = (agency_id, p.year) if agency_id is not None and p.year is not None else None
@@ -285,17 +294,46 @@ class Writer:
 
     # -- agencies ------------------------------------------------------------------------------
 
-    def resolve(self, conn: Connection, an: AgencyName, region: RegionPath) -> int:
+    def refusal(self, p: Parsed, guard: WriteGuard) -> str | None:
+        """Why the guard would refuse to store this read report (None: it would not), without writing."""
+        return self._judge(p, guard)[2]
+
+    def _judge(self, p: Parsed, guard: WriteGuard | None) -> tuple[AgencyRec | None, RegionPath, str | None]:
+        rec, where = self.place(p.name, p.region, guard.prefer if guard else None)
+        if guard is None:
+            return rec, where, None
+        return rec, where, guard.refusal(rec.id if rec else None, where, p.agency, rec.name if rec else None)
+
+    def place(self, an: AgencyName | None, region: RegionPath,
+              prefer: int | None = None) -> tuple[AgencyRec | None, RegionPath]:
+        """The agency a report's name and region denote: a stored one with its region, or None with the
+        region a new agency would get. ``prefer``: the agency meant when the name fits it among others
+        (the submitter's own, or the one a report is written for); a report without a name is taken
+        to be that agency's."""
+        if an is None:
+            rec = self.index.by_id.get(prefer) if prefer is not None else None
+            return rec, (rec.region if rec else RegionPath())
+        if prefer is not None:
+            for cand in self.index.find_all(an, region):
+                if cand.id == prefer:
+                    return cand, cand.region
         rec = self.index.find(an, region)
+        if rec is not None:
+            return rec, rec.region
+        return None, complete_path(region, self.index.paths_through(region))
+
+    def _settle(self, conn: Connection, an: AgencyName | None, region: RegionPath, rec: AgencyRec | None,
+                where: RegionPath) -> int:
+        """The placed agency's id: a new agency created, a stored one's missing levels filled in."""
         if rec is None:
-            region = complete_path(region, self.index.paths_through(region))
-            level = an.level if an.kind != "department" else agency_level("department", None, region)
+            assert an is not None
+            level = an.level if an.kind != "department" else agency_level("department", None, where)
             aid = conn.execute(S.agencies.insert().values(
                 name=fold_name(an.printed) or an.canonical, core=an.core, kind=an.kind, level=level,
-                province=region.province, city=region.city, county=region.county, township=region.township,
+                province=where.province, city=where.city, county=where.county, township=where.township,
                 from_csv=False, created=now(),
             )).inserted_primary_key[0]
-            rec = AgencyRec(aid, fold_name(an.printed) or an.canonical, an.core, an.kind, level, region, False)
+            rec = AgencyRec(aid, fold_name(an.printed) or an.canonical, an.core, an.kind, level, where, False)
             self.index.put(rec)
         elif not rec.from_csv and region and rec.region.merged(region) != rec.region:
             merged = rec.region.merged(region)
@@ -304,7 +342,8 @@ class Writer:
                 province=merged.province, city=merged.city, county=merged.county, township=merged.township, level=level,
             ))
             self.index.put(replace(rec, region=merged, level=level))
-        self.add_name(conn, rec.id, an.canonical, an.core, "printed")
+        if an is not None:
+            self.add_name(conn, rec.id, an.canonical, an.core, "printed")
         return rec.id
 
     def add_name(self, conn: Connection, agency_id: int, name: str, core: str, source: str) -> None:

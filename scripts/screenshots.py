@@ -43,7 +43,7 @@ def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         db = build_store(Path(tmp))
-        app = create_app(db, upload_dir=Path(tmp) / "uploads", workers=0)
+        app = create_app(db, workers=0)
         with running(app) as base, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM)
             page = browser.new_page(viewport={"width": 1440, "height": 900}, device_scale_factor=1, locale="zh-CN")

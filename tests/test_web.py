@@ -4,6 +4,7 @@ report, the OpenAPI description, the users command, the web's tables and migrati
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -27,7 +28,7 @@ def site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("web")
     db = str(folder / "web.sqlite3")
     make_store(db, reports=SEEDS)
-    app = create_app(db, upload_dir=folder / "uploads", workers=0, max_file_mb=1)
+    app = create_app(db, workers=0, max_file_mb=1)
     with TestClient(app) as client:
         yield {"app": app, "db": db, "folder": folder, "client": client}
 
@@ -87,9 +88,9 @@ def test_password_guessing_is_stopped_for_a_while(client, site):
     # other users are not affected (the limit per address is higher), and the block ends with the window
     with TestClient(site["app"]) as other:
         assert form_login(other, "fengxin").status_code == 303
-    with engine.begin() as conn:
-        conn.execute(auth.web_audit.update().where(auth.web_audit.c.target == "user:guessed").values(
-            at=auth.now() - auth.LOGIN_WINDOW))
+    with engine.begin() as conn:  # the window began a quarter of an hour ago
+        conn.execute(auth.web_login_attempts.update().where(auth.web_login_attempts.c.key == "user:guessed").values(
+            started=auth.now() - auth.LOGIN_WINDOW - dt.timedelta(seconds=1)))
     assert form_login(client, "guessed", "a-long-enough-password-1").status_code == 303
 
 
@@ -272,11 +273,13 @@ def test_upload_pages_and_results(client, site):
                            ("files", ("坏.pdf", b"%PDF-1.4 broken", "application/pdf"))])
     assert r.status_code == 200
     assert "已入库（更正稿" in r.text and "不支持的文件类型" in r.text and "无法读取" in r.text
-    # stored by hash
+    # the original is kept once, in the store; nothing is left on the server's disk
     import hashlib
 
-    sha = hashlib.sha256(good).hexdigest()
-    assert (site["folder"] / "uploads" / sha[:2] / sha / "甘坊镇2023.txt").read_bytes() == good
+    with Store.open(site["db"]) as store:
+        rid = store.report_id_for_sha(hashlib.sha256(good).hexdigest())
+        assert store.original(rid) == ("甘坊镇2023.txt", good)
+    assert [p.name for p in site["folder"].rglob("*") if not p.name.startswith("web.sqlite3")] == []
     # the same bytes again: nothing new
     again = client.post("/upload", data={"csrf_token": token}, files=[("files", ("x.txt", good, "text/plain"))])
     assert "此前已入库" in again.text

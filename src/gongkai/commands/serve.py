@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .store import db_option, open_store
+from .store import db_option, open_store, store_errors
 
 
 def register(main: click.Group) -> None:
@@ -18,13 +18,14 @@ def register(main: click.Group) -> None:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址 / address to listen on")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口 / port")
-@click.option("--uploads", "upload_dir", type=click.Path(file_okay=False), default=None,
-              help="上传文件保存目录（默认在数据库旁的 uploads/） / where uploaded files are kept")
-@click.option("--max-upload", type=float, default=20, show_default=True, help="单个上传文件上限（MB） / largest upload, MB")
+@click.option("--max-upload", type=click.FloatRange(0.001, 1024), default=20, show_default=True,
+              help="单个上传文件上限（MB） / largest upload, MB")
+@click.option("--upload-quota", type=click.FloatRange(0, 10**6), default=500, show_default=True,
+              help="每个用户 24 小时内可上传的总量（MB，0 为不限） / what one user may upload in 24 hours, MB (0: no limit)")
 @click.option("--secure-cookies", is_flag=True, help="仅通过 HTTPS 发送会话 Cookie（部署在 HTTPS 之后时使用） / "
                                                      "HTTPS-only session cookies")
 @click.option("--reload", is_flag=True, hidden=True)
-def serve(db, host, port, upload_dir, max_upload, secure_cookies, reload):
+def serve(db, host, port, max_upload, upload_quota, secure_cookies, reload):
     """启动网页应用：上传审核、浏览、汇总、撰写（中文界面，不依赖外网资源）。
 
     Start the web application over the store (embedded SQLite by default). Create the first administrator
@@ -44,7 +45,7 @@ def serve(db, host, port, upload_dir, max_upload, secure_cookies, reload):
     if not admins:
         click.echo("提示：还没有管理员账户，请先运行 gongkai users add admin --role admin "
                    "(no administrator yet: create one with `gongkai users add NAME --role admin`)", err=True)
-    app = create_app(url, upload_dir=upload_dir, max_file_mb=max_upload, secure_cookies=secure_cookies)
+    app = create_app(url, max_file_mb=max_upload, quota_mb=upload_quota, secure_cookies=secure_cookies)
     click.echo(f"gongkai 网页应用：http://{host}:{port}/  (Ctrl-C 停止 / to stop)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 
@@ -66,6 +67,7 @@ def users():
                                                   "administrator exists")
 @click.option("--name", "display_name", default=None, help="姓名 / display name")
 @db_option
+@store_errors
 def users_add(username, role, region, agency, password, password_stdin, if_no_admin, display_name, db):
     """新增用户 / add a user. 第一个管理员：gongkai users add admin --role admin"""
     from ..web import (
@@ -103,6 +105,7 @@ def users_add(username, role, region, agency, password, password_stdin, if_no_ad
 @users.command(name="list")
 @click.option("--json", "as_json", is_flag=True)
 @db_option
+@store_errors
 def users_list(as_json, db):
     """列出用户 / list users."""
     import json
@@ -129,6 +132,7 @@ def users_list(as_json, db):
 @click.argument("username")
 @click.option("--password", default=None, help="新密码（不给则自动生成） / new password (generated when omitted)")
 @db_option
+@store_errors
 def users_passwd(username, password, db):
     """重置用户密码 / reset a user's password."""
     from ..web import (

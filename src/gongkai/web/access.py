@@ -1,6 +1,5 @@
-"""Who sees what. An admin sees everything; a reviewer sees the agencies of its region and everything
-below it (every place named in its region is one of the agency's places — the store's region filter);
-a submitter sees its own agency. Reports without an agency are the admin's only."""
+"""Who sees what, for the pages and the API: the rules of :mod:`gongkai.access` (the same ones the store's
+writer applies before storing a report), and the lists narrowed by them."""
 
 from __future__ import annotations
 
@@ -9,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from .. import access
 from ..agencies import RegionPath, region_names
 from ..store import ReportRow, Store
 from ..store import schema as S
@@ -19,12 +19,6 @@ class Forbidden(Exception):
     """The user may not see or do this (the pages answer 403 in Chinese; nothing says whether it exists)."""
 
 
-def _places(region: RegionPath | dict) -> set[str]:
-    if isinstance(region, dict):
-        return {region.get(k) for k in ("province", "city", "county", "township")} - {None, ""}
-    return {region.province, region.city, region.county, region.township} - {None, ""}
-
-
 @dataclass(slots=True)
 class Scope:
     user: User
@@ -32,32 +26,17 @@ class Scope:
     # -- tests on one thing ----------------------------------------------------------------------
 
     def sees_places(self, places: set[str]) -> bool:
-        if self.user.role == "admin":
-            return True
-        if self.user.role == "reviewer":
-            names = region_names(self.user.region or "")
-            return bool(names) and all(n in places for n in names)
-        return False
+        return access.sees_places(self.user.principal, places)
 
     def sees_row(self, row: ReportRow | None) -> bool:
         if row is None:
             return False
-        if self.user.role == "admin":
-            return True
-        if row.agency_id is None:
-            return False
-        if self.user.role == "submitter":
-            return row.agency_id == self.user.agency_id
-        return self.sees_places(_places(row.region))
+        return access.sees_agency(self.user.principal, row.agency_id, access.places(row.region))
 
     def sees_agency(self, agency: dict[str, Any] | None) -> bool:
         if agency is None:
             return False
-        if self.user.role == "admin":
-            return True
-        if self.user.role == "submitter":
-            return agency["id"] == self.user.agency_id
-        return self.sees_places(_places(agency))
+        return access.sees_agency(self.user.principal, agency["id"], access.places(agency))
 
     def allows_region(self, region: str, store: Store | None = None) -> bool:
         """A roll-up region the user may open: its own region or one inside it — it names every place the

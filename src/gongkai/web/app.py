@@ -12,7 +12,7 @@ access rules. Nothing is loaded from outside the server: styles, scripts and ECh
 from __future__ import annotations
 
 import json
-import threading
+import re
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..store import Store
 from .access import Forbidden
-from .uploads import DEFAULT_MAX_FILE, DEFAULT_MAX_FILES, MB, Ingester
+from .uploads import DEFAULT_MAX_FILE, DEFAULT_MAX_FILES, DEFAULT_QUOTA, MB, Ingester
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -39,9 +39,9 @@ ECHARTS = STATIC / "vendor" / "echarts.min.js"
 @dataclass(slots=True)
 class Settings:
     store_url: str
-    upload_dir: Path
     max_file_bytes: int = DEFAULT_MAX_FILE
     max_files: int = DEFAULT_MAX_FILES
+    quota_bytes: int = DEFAULT_QUOTA  # a user's uploads in 24 hours (0: no limit)
     secure_cookies: bool = False
     workers: int = 1  # processes that read uploads (0: in the request's thread)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -122,6 +122,8 @@ async def _too_large(scope, send, limit: int):
     await send({"type": "http.response.body", "body": body})
 
 
+HSTS = "max-age=31536000; includeSubDomains"
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                                 "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -130,6 +132,39 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
+
+
+def security_headers(path: str, *, hsts: bool) -> dict[str, str]:
+    """The headers every answer carries (HSTS only when the app is served over HTTPS: --secure-cookies)."""
+    out = dict(SECURITY_HEADERS)
+    out["Cache-Control"] = "public, max-age=3600" if path.startswith("/static/") else "no-store"
+    if hsts:
+        out["Strict-Transport-Security"] = HSTS
+    return out
+
+
+class SecurityHeaders:
+    """Adds :func:`security_headers` to every response that does not set them itself."""
+
+    def __init__(self, app, hsts: bool = False) -> None:
+        self.app = app
+        self.hsts = hsts
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        extra = security_headers(scope["path"], hsts=self.hsts)
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                have = {k.lower() for k, _ in message.get("headers") or []}
+                headers = list(message.get("headers") or [])
+                headers += [(k.lower().encode(), v.encode()) for k, v in extra.items()
+                            if k.lower().encode() not in have]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def _templates() -> Jinja2Templates:
@@ -159,24 +194,16 @@ def _num(v) -> str:
     return str(v)
 
 
-def create_app(store_url: str | None = None, *, upload_dir: str | Path | None = None,
-               max_file_mb: float = DEFAULT_MAX_FILE / MB, max_files: int = DEFAULT_MAX_FILES,
+def create_app(store_url: str | None = None, *, max_file_mb: float = DEFAULT_MAX_FILE / MB,
+               max_files: int = DEFAULT_MAX_FILES, quota_mb: float = DEFAULT_QUOTA / MB,
                secure_cookies: bool = False, workers: int = 1) -> FastAPI:
     """The web application over the store at ``store_url`` (a path, a URL, or None: $GONGKAI_DB or the
-    default file). Uploaded files are kept under ``upload_dir`` (default: beside an SQLite store, else
-    $XDG_DATA_HOME/gongkai/uploads)."""
+    default file). An uploaded file is kept only in the store, and only when it gave a report; each user
+    may upload ``quota_mb`` in 24 hours (0: no limit)."""
     store = Store.open(store_url)
     from . import schema as _schema  # noqa: F401  the web's tables on the store's MetaData
 
-    if upload_dir is None:
-        db = store.engine.url.database if store.dialect == "sqlite" else None
-        if db and db != ":memory:":
-            upload_dir = Path(db).resolve().parent / "uploads"
-        else:
-            from ..store.db import default_path
-
-            upload_dir = default_path().parent / "uploads"
-    settings = Settings(store.url, Path(upload_dir), int(max_file_mb * MB), max_files, secure_cookies, workers)
+    settings = Settings(store.url, int(max_file_mb * MB), max_files, int(quota_mb * MB), secure_cookies, workers)
     ingester = Ingester(store.url, workers)
 
     @asynccontextmanager
@@ -209,18 +236,6 @@ def create_app(store_url: str | None = None, *, upload_dir: str | Path | None = 
     app.state.settings = settings
     app.state.ingester = ingester
     app.state.templates = _templates()
-    app.state.upload_lock = threading.Lock()
-
-    @app.middleware("http")
-    async def headers(request: Request, call_next):
-        response = await call_next(request)
-        for k, v in SECURITY_HEADERS.items():
-            response.headers.setdefault(k, v)
-        if request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "public, max-age=3600")
-        else:
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
 
     def limit_for(path: str) -> int:
         if path in ("/upload", "/api/uploads"):
@@ -228,6 +243,8 @@ def create_app(store_url: str | None = None, *, upload_dir: str | Path | None = 
         return 2 * MB
 
     app.add_middleware(BodyLimit, limit_for=limit_for)
+    # outermost: every answer carries the security headers, a refused body (413) included
+    app.add_middleware(SecurityHeaders, hsts=secure_cookies)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     from .routes import admin, api, browse, review, rollup, session, write
@@ -249,6 +266,7 @@ def create_app(store_url: str | None = None, *, upload_dir: str | Path | None = 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail not in _DEFAULT_DETAILS else None
+        detail = in_chinese(detail, settings.max_files)
         return error_response(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
@@ -271,13 +289,34 @@ def create_app(store_url: str | None = None, *, upload_dir: str | Path | None = 
         import logging
 
         logging.getLogger("gongkai.web").exception("unhandled error on %s", request.url.path)
-        return error_response(request, 500)
+        # (this handler answers outside the middleware: the security headers are set here)
+        return error_response(request, 500, headers=security_headers(request.url.path, hsts=secure_cookies))
 
     return app
 
 
 _DEFAULT_DETAILS = {"Not Found", "Method Not Allowed", "Unauthorized", "Forbidden", "Bad Request",
                     "Internal Server Error", "Unprocessable Entity", "Payload Too Large"}
+
+
+# What the form parser says in English, in words a clerk understands (the numbers are kept).
+_PARSER_ZH = (
+    (re.compile(r"Too many files\. Maximum number of files is (\d+)"),
+     "一次选择的文件太多：每次最多上传 {max_files} 个，请分批上传。"),
+    (re.compile(r"Too many fields\. Maximum number of fields is (\d+)"), "提交的内容项目太多（最多 {0} 项）。"),
+    (re.compile(r"(?:Part|Field) exceeded maximum size of (\d+)KB"), "提交的某一项内容过大（最多 {0} KB）。"),
+    (re.compile(r"Missing boundary|Invalid multipart|Content-Disposition"), "上传的内容格式有误，请刷新页面后重新选择文件。"),
+)
+
+
+def in_chinese(detail: str | None, max_files: int = DEFAULT_MAX_FILES) -> str | None:
+    """A detail from the web framework's form parser, in Chinese; other details as they are."""
+    if detail:
+        for rx, zh in _PARSER_ZH:
+            m = rx.search(detail)
+            if m:
+                return zh.format(*m.groups(), max_files=max_files)
+    return detail
 
 
 def error_response(request: Request, status: int, detail: str | None = None, *, headers=None,

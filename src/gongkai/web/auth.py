@@ -11,29 +11,46 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from ..access import Principal
 from ..agencies import region_names
 from ..extract.values import small_int
 from ..store import schema as S
-from .schema import ROLE_ZH, ROLES, web_audit, web_sessions, web_users
+from .schema import ROLE_ZH, ROLES, web_audit, web_login_attempts, web_sessions, web_users
 
 SESSION_TTL = dt.timedelta(hours=12)
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10
+MIN_STRENGTH = 3  # zxcvbn's score (0–4): 3 is about 10^8 guesses, beyond a rate-limited online attack
 _hasher = PasswordHasher()
 # verified against when the user does not exist, so a wrong name costs as long as a wrong password
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(8))
+# Each hash takes 64 MiB (argon2's memory cost): at most this many at once, the rest wait their turn.
+HASHING_AT_ONCE = 2
+HASHING_WAIT = 30.0  # seconds a login waits for its turn before "busy"
+_hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
 
 
 class UserError(ValueError):
     """A user that cannot be created or changed (Chinese message)."""
+
+
+class Busy(RuntimeError):
+    """Too many passwords are being checked at once; try again shortly."""
+
+
+BUSY_ZH = "服务器正忙，请稍后再试。"
 
 
 def now() -> dt.datetime:
@@ -44,15 +61,42 @@ def _aware(t: dt.datetime) -> dt.datetime:
     return t if t.tzinfo else t.replace(tzinfo=dt.UTC)  # SQLite gives naive datetimes back
 
 
+@contextmanager
+def _hashing_turn():
+    if not _hashing.acquire(timeout=HASHING_WAIT):
+        raise Busy(BUSY_ZH)
+    try:
+        yield
+    finally:
+        _hashing.release()
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with _hashing_turn():
+        return _hasher.hash(password)
 
 
 def verify_password(stored: str, password: str) -> bool:
-    try:
-        return _hasher.verify(stored, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+    with _hashing_turn():
+        try:
+            return _hasher.verify(stored, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+
+def check_password(password: str, username: str = "") -> None:
+    """UserError unless the password is long enough and not easily guessed (common passwords, keyboard
+    runs, the user name with digits…: judged by zxcvbn)."""
+    from zxcvbn import zxcvbn
+
+    password = password or ""
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"密码至少 {MIN_PASSWORD} 个字符")
+    if len(password) > 256:
+        raise UserError("密码最长 256 个字符")
+    if zxcvbn(password, user_inputs=[username, "gongkai"])["score"] < MIN_STRENGTH:
+        raise UserError("密码太容易被猜到（如 12345678、password、admin123、woaini1314 这类常见密码，或用户名加数字），"
+                        "请换一个更长、更不常见的密码，例如几个不相关的词加数字和符号")
 
 
 def generate_password() -> str:
@@ -74,6 +118,11 @@ class User:
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def principal(self) -> Principal:
+        """The user as the access rules see it (gongkai.access)."""
+        return Principal(self.role, self.region, self.agency_id, self.username)
 
     @property
     def can_decide(self) -> bool:
@@ -153,10 +202,9 @@ def add_user(engine: Engine, username: str, password: str, role: str, *, region:
     username = (username or "").strip()
     if not username or len(username) > 64 or any(ch.isspace() for ch in username):
         raise UserError("用户名不能为空、不能含空格，最长 64 个字符")
-    if len(password or "") < MIN_PASSWORD:
-        raise UserError(f"密码至少 {MIN_PASSWORD} 个字符")
     region = (region or "").strip() or None
     validate(role, region, agency_id)
+    check_password(password, username)
     values = {"username": username, "password_hash": hash_password(password), "role": role,
               "region": region if role == "reviewer" else None,
               "agency_id": agency_id if role == "submitter" else None,
@@ -195,8 +243,8 @@ def count_admins(engine: Engine) -> int:
 
 
 def set_password(engine: Engine, user_id: int, password: str) -> None:
-    if len(password or "") < MIN_PASSWORD:
-        raise UserError(f"密码至少 {MIN_PASSWORD} 个字符")
+    user = get_user(engine, user_id)
+    check_password(password, user.username if user else "")
     with engine.begin() as conn:
         conn.execute(update(web_users).where(web_users.c.id == user_id).values(password_hash=hash_password(password)))
         conn.execute(delete(web_sessions).where(web_sessions.c.user_id == user_id))
@@ -211,22 +259,66 @@ def set_active(engine: Engine, user_id: int, active: bool) -> None:
 
 # Password guessing: after this many failed logins for one user name within the window (or four
 # times as many from one address, for offices behind one gateway), logins are refused until the
-# window has passed. Counted from the audit log, so every worker process sees the same count.
+# window has passed. An attempt is counted in the database before its password is checked — one
+# atomic upsert per key — so every worker process sees the same count and concurrent guesses cannot
+# slip past it; a successful login takes its attempt back.
 LOGIN_ATTEMPTS = 5
 LOGIN_WINDOW = dt.timedelta(minutes=15)
 LOGIN_BLOCKED_ZH = f"登录失败次数过多，请 {LOGIN_WINDOW.seconds // 60} 分钟后再试。"
 
 
-def login_blocked(engine: Engine, username: str, ip: str | None) -> bool:
-    since = now() - LOGIN_WINDOW
-    failed = select(func.count()).select_from(web_audit).where(web_audit.c.action == "login.failed",
-                                                                web_audit.c.at >= since)
-    with engine.connect() as conn:
-        if conn.execute(failed.where(web_audit.c.target == f"user:{(username or '').strip()[:64]}")).scalar() \
-                >= LOGIN_ATTEMPTS:
-            return True
-        ip = (ip or "")[:64]
-        return bool(ip) and conn.execute(failed.where(web_audit.c.ip == ip)).scalar() >= 4 * LOGIN_ATTEMPTS
+class LoginBlocked(RuntimeError):
+    """Too many failed logins for this user name or address within the window."""
+
+
+def _attempt_keys(username: str, ip: str | None) -> list[tuple[str, int]]:
+    keys = [(f"user:{(username or '').strip()[:64]}", LOGIN_ATTEMPTS)]
+    if ip:
+        keys.append((f"ip:{ip[:64]}", 4 * LOGIN_ATTEMPTS))
+    return keys
+
+
+def count_attempt(engine: Engine, username: str, ip: str | None) -> bool:
+    """Count a login attempt for the user name and the address; False when either is over its limit
+    (then the password must not be checked)."""
+    t = now()
+    a = web_login_attempts
+    allowed = True
+    with engine.begin() as conn:
+        insert_for = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
+        for key, limit in _attempt_keys(username, ip):
+            stale = a.c.started < t - LOGIN_WINDOW
+            q = insert_for(a).values(key=key, started=t, count=1)
+            q = q.on_conflict_do_update(index_elements=[a.c.key], set_={
+                "count": case((stale, 1), else_=a.c.count + 1),
+                "started": case((stale, t), else_=a.c.started),
+            }).returning(a.c.count)
+            if conn.execute(q).scalar_one() > limit:
+                allowed = False
+    return allowed
+
+
+def forgive_attempt(engine: Engine, username: str, ip: str | None) -> None:
+    """A login succeeded: its user name starts afresh, its address has one attempt fewer."""
+    a = web_login_attempts
+    keys = _attempt_keys(username, ip)
+    with engine.begin() as conn:
+        conn.execute(delete(a).where(a.c.key == keys[0][0]))
+        for key, _ in keys[1:]:
+            conn.execute(update(a).where(a.c.key == key, a.c.count > 0).values(count=a.c.count - 1))
+
+
+def login(engine: Engine, username: str, password: str, ip: str | None) -> User | None:
+    """The user these credentials name, or None; the attempt is counted first (LoginBlocked when over
+    the limit, without checking the password; Busy when too many passwords are being checked)."""
+    if not count_attempt(engine, username, ip):
+        raise LoginBlocked(LOGIN_BLOCKED_ZH)
+    if len(password or "") > 1024:  # no password is that long: not worth 64 MiB of hashing
+        return None
+    user = authenticate(engine, username, password)
+    if user is not None:
+        forgive_attempt(engine, username, ip)
+    return user
 
 
 def authenticate(engine: Engine, username: str, password: str) -> User | None:
@@ -303,6 +395,7 @@ def audit(engine: Engine, user: User | None, action: str, target: str | None = N
 
 def audit_log(engine: Engine, *, limit: int = 200, offset: int = 0, action: str | None = None,
               target: str | None = None) -> list[dict[str, Any]]:
+    limit, offset = max(1, min(int(limit), 5000)), max(0, int(offset))
     q = select(web_audit).order_by(web_audit.c.id.desc()).limit(limit).offset(offset)
     if action:
         q = q.where(web_audit.c.action == action)

@@ -71,3 +71,13 @@ web_audit = Table(
     Column("ip", String(64), nullable=True),
     Index("ix_web_audit_at", "at"),
 )
+
+# Login attempts in the current window, per "user:<name>" and per "ip:<address>". An attempt is counted
+# (one upsert) before its password is checked; a successful login takes it back.
+web_login_attempts = Table(
+    "web_login_attempts",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("started", DateTime(timezone=True), nullable=False),  # when the window began
+    Column("count", Integer, nullable=False),
+)

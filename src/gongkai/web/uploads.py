@@ -1,14 +1,20 @@
-"""Uploads: limits, files kept by hash, and ingest in a worker process.
+"""Uploads: names, limits, the daily quota, and ingest in a worker process.
 
-An uploaded file is saved as ``UPLOADS/ab/<sha256>/<name>`` (the name cleaned; the folder is the hash, so
-two uploads of the same bytes are one file and no user-chosen name ever picks a path). It is then read,
-checked and stored by the store's own ingest, in a worker process: the per-file time limit of the readers
-works only in a process's main thread, and a reader that misbehaves cannot take the web server down.
+An uploaded file is never kept on the server's disk: its bytes go to a worker process, which reads,
+checks and stores it with the store's own ingest (the store keeps the original once, by its SHA-256,
+only when it gave a report). A file that is refused or cannot be read leaves only the failure record.
+The worker process is used because the readers' time limit works only in a process's main thread, and
+a reader that misbehaves cannot take the web server down.
+
+Every upload is stored under a :class:`~gongkai.access.WriteGuard`: the report must resolve to an agency
+the user may change — the same rule that decides what the user may see.
 """
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
+import json
+import logging
 import multiprocessing
 import re
 import unicodedata
@@ -18,62 +24,103 @@ from pathlib import Path
 from threading import Lock
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from ..access import WriteGuard
 from ..inputs import REPORT_SUFFIXES
 
 MB = 1024 * 1024
 DEFAULT_MAX_FILE = 20 * MB
 DEFAULT_MAX_FILES = 50
+DEFAULT_QUOTA = 500 * MB  # bytes a user may upload in a day (QUOTA_WINDOW)
+QUOTA_WINDOW = dt.timedelta(hours=24)
+NAME_BYTES = 200  # a file name is kept to this many UTF-8 bytes (file systems allow 255)
+
+log = logging.getLogger("gongkai.web")
 
 REASON_ZH = {
     "empty": "文件是空的", "corrupt": "文件已损坏", "not-word": "不是 Word 文件", "encrypted": "文件有密码保护",
     "scanned": "扫描件（图片），没有可读取的文字", "limit": "超过大小或时间限制", "type": "文件类型不支持",
-    "size": "文件过大", "agency": "报告机关与账户不符", "error": "读取时出错",
+    "size": "文件过大", "scope": "报告机关不在您的权限范围内", "quota": "超过今日上传限额", "error": "读取时出错",
+    "store": "数据库无法保存",
 }
 
 
 class UploadError(ValueError):
-    """A file refused before it is read (type, size, agency), with a Chinese reason."""
+    """A file refused before it is read (type, size, quota), with a Chinese reason."""
 
     def __init__(self, message: str, reason: str = "type") -> None:
         super().__init__(message)
         self.reason = reason
 
 
+def cut_bytes(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-8 bytes, never inside a character."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", errors="ignore")
+
+
 def clean_name(name: str | None) -> str:
-    """A file name safe to keep on disk: the last path part, no control or path characters."""
+    """A file name fit to show and keep: the last path part, no control or path characters, at most
+    NAME_BYTES bytes in UTF-8 with its extension kept (a Chinese name is three bytes a character)."""
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     base = unicodedata.normalize("NFC", base)
     base = re.sub(r"[\x00-\x1f\x7f<>:\"|?*]", "_", base).strip(" .")
-    if len(base) > 120:
+    if len(base.encode("utf-8")) > NAME_BYTES:
         stem, dot, ext = base.rpartition(".")
-        base = (stem[:100] + dot + ext[:12]) if dot else base[:120]
+        if dot and 0 < len(ext.encode("utf-8")) <= 16:
+            base = cut_bytes(stem, NAME_BYTES - len(ext.encode("utf-8")) - 1) + "." + ext
+        else:
+            base = cut_bytes(base, NAME_BYTES)
     return base or "upload"
 
 
-def check_upload(name: str, size: int, max_bytes: int) -> str:
-    """The cleaned name, or UploadError: an unsupported type, an empty or a too large file."""
-    clean = clean_name(name)
-    suffix = Path(clean).suffix.lower()
+def check_upload(name: str, size: int, max_bytes: int) -> None:
+    """UploadError for an unsupported type, an empty or a too large file."""
+    suffix = Path(name).suffix.lower()
     if suffix not in REPORT_SUFFIXES:
         allowed = "、".join(sorted(s.lstrip(".") for s in REPORT_SUFFIXES))
-        raise UploadError(f"不支持的文件类型“{suffix or '（无扩展名）'}”。可上传：{allowed}", "type")
+        raise UploadError(f"不支持的文件类型“{suffix[:20] or '（无扩展名）'}”。可上传：{allowed}", "type")
     if size == 0:
         raise UploadError("文件是空的", "empty")
     if size > max_bytes:
-        raise UploadError(f"文件过大（{size / MB:.1f} MB），单个文件不能超过 {max_bytes / MB:g} MB", "size")
-    return clean
+        raise UploadError(f"文件过大（超过 {max_bytes / MB:g} MB），单个文件不能超过 {max_bytes / MB:g} MB", "size")
 
 
-def save(upload_dir: Path, name: str, data: bytes) -> tuple[Path, str]:
-    sha = hashlib.sha256(data).hexdigest()
-    folder = upload_dir / sha[:2] / sha
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    if not path.exists():
-        tmp = folder / (".part-" + sha[:8])
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    return path, sha
+# ---------------------------------------------------------------------------------------------- the quota
+
+
+def uploaded_bytes(engine: Engine, user_id: int, since: dt.datetime) -> int:
+    """Bytes the user sent to be read since ``since`` (from the audit log: every upload records its size)."""
+    from .schema import web_audit
+
+    a = web_audit.c
+    total = 0
+    with engine.connect() as conn:
+        for detail in conn.execute(select(a.detail).where(
+                a.user_id == user_id, a.action.in_(("upload", "upload.failed")), a.at >= since)).scalars():
+            try:
+                size = json.loads(detail or "{}").get("size")
+            except ValueError:
+                continue
+            total += size if isinstance(size, int) else 0
+    return total
+
+
+def check_quota(engine: Engine, user_id: int, size: int, quota: int, now: dt.datetime) -> None:
+    """UploadError when this file would take the user past the day's quota (``quota`` 0: none)."""
+    if quota <= 0:
+        return
+    used = uploaded_bytes(engine, user_id, now - QUOTA_WINDOW)
+    if used + size > quota:
+        raise UploadError(f"超过今日上传限额：24 小时内最多上传 {quota / MB:g} MB，已上传 {used / MB:.1f} MB。"
+                          "请明天再传，或请管理员处理。", "quota")
+
+
+# ---------------------------------------------------------------------------------------------- results
 
 
 @dataclass(slots=True)
@@ -86,6 +133,7 @@ class UploadResult:
     message: str | None = None
     agency: str | None = None
     year: int | None = None
+    size: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -104,69 +152,43 @@ class UploadResult:
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "sha256": self.sha256, "status": self.status, "status_zh": self.status_zh,
                 "report_id": self.report_id, "reason": self.reason, "message": self.message,
-                "agency": self.agency, "year": self.year}
+                "agency": self.agency, "year": self.year, "size": self.size}
 
 
 # ---------------------------------------------------------------------------------------------- the worker
 
 
-def _agency_matches(store, agency_id: int, printed: str | None) -> bool:
-    from sqlalchemy import select
+def store_upload(store_url: str, name: str, data: bytes, guard: WriteGuard) -> dict[str, Any]:
+    """Read, check and store one uploaded file under ``guard`` (run in a worker process)."""
+    import hashlib
 
-    from ..agencies import parse_name
-    from ..store import schema as S
+    from ..store import Store, StoreError
 
-    if not printed:
-        return False
-    an = parse_name(printed)
-    with store.engine.connect() as conn:
-        core = conn.execute(select(S.agencies.c.core).where(S.agencies.c.id == agency_id)).scalar()
-        names = set(conn.execute(select(S.agency_names.c.name).where(S.agency_names.c.agency_id == agency_id)).scalars())
-    return an.canonical in names or (core is not None and an.core == core)
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        with Store.open(store_url) as store:
+            return _stored(store, name, data, sha, guard).to_json()
+    except StoreError as exc:  # the database cannot be written (disk full…): nothing was stored
+        return UploadResult(name, sha, "failed", reason="store", message=exc.zh, size=len(data)).to_json()
 
 
-def ingest_one(store_url: str, path: str, name: str, sha: str, expect_agency: int | None = None) -> dict[str, Any]:
-    """Read, check and store one saved upload (run in a worker process). ``expect_agency``: a submitter's
-    agency — a report of another agency is refused before it is stored."""
-    from ..store import Store
-
-    with Store.open(store_url) as store:
-        existing = store.report_id_for_sha(sha)
-        if existing is not None:
-            row = store.report_row(existing)
-            return UploadResult(name, sha, "existing", existing, agency=row.agency if row else None,
-                                year=row.year if row else None).to_json()
-        if expect_agency is not None:
-            from ..api import read
-
-            try:
-                report = read(path)
-            except Exception as exc:  # noqa: BLE001  the ingest below records the failure with its reason
-                report = None
-                _ = exc
-            if report is not None and not _agency_matches(store, expect_agency, report.agency):
-                return UploadResult(name, sha, "refused", reason="agency",
-                                    message=f"报告中的机关“{report.agency or '（未识别）'}”不是您账户所属的机关，"
-                                            "未接收。请上传本机关的报告，或请管理员处理。").to_json()
-        summary = store.ingest([path], jobs=1)
-        rid = store.report_id_for_sha(sha)
-        if rid is not None:
-            row = store.report_row(rid)
-            status = "replaced" if summary.replaced else ("new" if summary.new else "existing")
-            return UploadResult(name, sha, status, rid, agency=row.agency if row else None,
-                                year=row.year if row else None).to_json()
-        reason, message = "error", "无法读取该文件"
-        if summary.failures:
-            _, reason, message = summary.failures[0]
-        else:
-            for f in store.failures():
-                if f.get("sha256") == sha:
-                    reason, message = f["reason"], f["message"]
-        return UploadResult(name, sha, "failed", reason=reason, message=message).to_json()
+def _stored(store, name: str, data: bytes, sha: str, guard: WriteGuard) -> UploadResult:
+    o = store.ingest_bytes(name, data, guard=guard)
+    if o.status in ("new", "replaced", "unchanged", "duplicate"):
+        # (ingest_bytes names a report only when the guard's principal may see it)
+        row = store.report_row(o.report_id) if o.report_id is not None else None
+        status = o.status if o.status in ("new", "replaced") else "existing"
+        if row is None:  # already stored, for an agency the user may not see: nothing about it is told
+            return UploadResult(name, sha, status, message=o.message or "此文件的内容已在库中，未重复入库。",
+                                size=len(data))
+        return UploadResult(name, sha, status, row.id, agency=row.agency, year=row.year, size=len(data))
+    status = "refused" if o.status == "refused" else "failed"
+    return UploadResult(name, sha, status, reason=o.reason or "error", message=o.message or "无法读取该文件",
+                        size=len(data))
 
 
 class Ingester:
-    """Runs :func:`ingest_one` in a worker process (``workers=0``: in this thread, for tests and tools)."""
+    """Runs :func:`store_upload` in a worker process (``workers=0``: in this thread, for tests and tools)."""
 
     def __init__(self, store_url: str, workers: int = 1) -> None:
         self.store_url = store_url
@@ -174,25 +196,29 @@ class Ingester:
         self._pool: ProcessPoolExecutor | None = None
         self._lock = Lock()
 
-    def run(self, path: Path, name: str, sha: str, expect_agency: int | None = None) -> UploadResult:
+    def run(self, name: str, data: bytes, guard: WriteGuard) -> UploadResult:
         if self.workers <= 0:
-            data = ingest_one(self.store_url, str(path), name, sha, expect_agency)
+            result = store_upload(self.store_url, name, data, guard)
         else:
+            from ..workers import die_with_parent
+
             with self._lock:
                 if self._pool is None:
-                    self._pool = ProcessPoolExecutor(max_workers=self.workers,
+                    self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=die_with_parent,
                                                      mp_context=multiprocessing.get_context("spawn"))
                 pool = self._pool
             try:
-                data = pool.submit(ingest_one, self.store_url, str(path), name, sha, expect_agency).result(timeout=300)
+                result = pool.submit(store_upload, self.store_url, name, data, guard).result(timeout=300)
             except Exception as exc:  # noqa: BLE001  a worker that died: the pool is made anew next time
+                log.warning("upload worker failed on %s: %s", name, exc)
                 with self._lock:
                     if self._pool is pool:
                         self._pool = None
                 pool.shutdown(wait=False, cancel_futures=True)
-                return UploadResult(name, sha, "failed", reason="error", message=f"处理该文件时出错：{type(exc).__name__}")
-        data.pop("status_zh", None)
-        return UploadResult(**data)
+                return UploadResult(name, None, "failed", reason="error",
+                                    message=f"处理该文件时出错（{type(exc).__name__}），请稍后重试", size=len(data))
+        result.pop("status_zh", None)
+        return UploadResult(**result)
 
     def close(self) -> None:
         with self._lock:

@@ -98,7 +98,12 @@ def change_password(request: Request, current: str = Form(""), new: str = Form("
                     user=PageUser):
     engine = request.app.state.store.engine
     error = None
-    if auth.authenticate(engine, user.username, current) is None:
+    try:  # counted like a login: the current password must not be guessable here either
+        right = auth.login(engine, user.username, current, client_ip(request)) is not None
+    except (auth.LoginBlocked, auth.Busy) as exc:
+        return render(request, "account.html", {"error": str(exc), "done": False},
+                      status_code=429 if isinstance(exc, auth.LoginBlocked) else 503)
+    if not right:
         error = "当前密码不正确"
     elif new != repeat:
         error = "两次输入的新密码不一致"

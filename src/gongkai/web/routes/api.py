@@ -17,6 +17,7 @@ from ..views import DOCUMENTS, findings_view
 from .browse import Filters, agency_detail, filtered_reports, visible_failures
 from .review import RENDER_TYPES, apply_decision, content_disposition, handle_uploads
 from .rollup import XLSX, open_rollup, workbook
+from .write import chosen_agency
 from .session import set_session_cookie
 
 router = APIRouter(prefix="/api")
@@ -26,8 +27,8 @@ S_SESSION, S_REPORTS, S_AGENCIES, S_ROLLUP, S_WRITE, S_ADMIN = (
 
 
 class LoginIn(BaseModel):
-    username: str = Field(description="用户名 / user name")
-    password: str = Field(description="密码 / password")
+    username: str = Field(description="用户名 / user name", max_length=200)
+    password: str = Field(description="密码 / password", max_length=1000)
 
 
 class SessionOut(BaseModel):
@@ -51,6 +52,7 @@ class UserIn(BaseModel):
 
 class FormIn(BaseModel):
     agency: str | None = Field(None, description="机关名称 / agency")
+    agency_id: int | None = Field(None, description="机关编号（审核人、管理员选择的机关） / the agency written for")
     year: int | None = Field(None, description="报告年度 / report year")
     date: str | None = Field(None, description="落款日期 2025-01-15 / date signed")
     edition: str | None = Field(None, description="格式版本 2019 或 2021（默认按年度） / edition")
@@ -58,6 +60,15 @@ class FormIn(BaseModel):
     cells: dict[str, str | float | int | None] = Field(
         default_factory=dict, description="单元格 {\"applications.new_received.natural_person\": 3} / cells")
     previous_id: int | None = Field(None, description="上年报告编号（跨年度检查） / last year's report id")
+
+
+def file_name(path: str | None) -> str | None:
+    """Where a report came from, as its file's name: the server's folders are nobody's business."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1] if path else path
+
+
+def public_row(row) -> dict[str, Any]:
+    return {**row.to_json(), "path": file_name(row.path)}
 
 
 # ---------------------------------------------------------------------------------------------- session
@@ -69,9 +80,12 @@ class FormIn(BaseModel):
                          "Starts a cookie session; returns the user and the CSRF token for write requests.")
 def api_login(request: Request, body: LoginIn):
     engine = request.app.state.store.engine
-    if auth.login_blocked(engine, body.username, client_ip(request)):
-        raise HTTPException(429, f"{auth.LOGIN_BLOCKED_ZH} / too many failed logins, try again later")
-    user = auth.authenticate(engine, body.username, body.password)
+    try:
+        user = auth.login(engine, body.username, body.password, client_ip(request))
+    except auth.LoginBlocked as exc:
+        raise HTTPException(429, f"{auth.LOGIN_BLOCKED_ZH} / too many failed logins, try again later") from exc
+    except auth.Busy as exc:
+        raise HTTPException(503, f"{auth.BUSY_ZH} / busy, try again shortly", headers={"Retry-After": "5"}) from exc
     if user is None:
         auth.audit(engine, None, "login.failed", f"user:{body.username.strip()[:64]}", ip=client_ip(request))
         raise HTTPException(401, "用户名或密码不正确 / wrong user name or password")
@@ -111,7 +125,7 @@ def api_reports(request: Request, year: int | None = None, region: str | None = 
                 user=ApiUser):
     f = Filters(year=year, region=region, q=q, level=level, edition=edition, errors=errors)
     rows = filtered_reports(request.app.state.store, user, f)
-    return {"count": len(rows), "reports": [r.to_json() for r in rows]}
+    return {"count": len(rows), "reports": [public_row(r) for r in rows]}
 
 
 @router.post("/uploads", tags=[S_REPORTS], summary="上传报告 / upload reports", dependencies=[Csrf],
@@ -131,7 +145,8 @@ async def api_upload(request: Request, files: list[UploadFile] = File(..., descr
 def api_failures(request: Request, user=ApiUser):
     rows = visible_failures(request.app.state.store, user)
     return {"count": len(rows), "failures": [
-        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()} for r in rows]}
+        {k: (v.isoformat() if hasattr(v, "isoformat") else file_name(v) if k == "path" else v) for k, v in r.items()}
+        for r in rows]}
 
 
 @router.get("/reports/{report_id}", tags=[S_REPORTS], summary="一份报告 / one report",
@@ -140,7 +155,10 @@ def api_failures(request: Request, user=ApiUser):
 def api_report(request: Request, report_id: int, user=ApiUser):
     store = request.app.state.store
     row = scope(user).report(store, report_id)
-    return {"report": row.to_json(), "data": store.report_json(report_id)}
+    data = store.report_json(report_id)
+    if isinstance(data.get("source"), dict):
+        data["source"]["path"] = file_name(data["source"].get("path"))
+    return {"report": public_row(row), "data": data}
 
 
 @router.get("/reports/{report_id}/findings", tags=[S_REPORTS], summary="审核发现的问题 / findings",
@@ -188,7 +206,7 @@ def api_agencies(request: Request, user=ApiUser):
                         "An agency's reports over the years, cross-year findings, year-over-year key figures.")
 def api_agency(request: Request, agency_id: int, user=ApiUser):
     data = agency_detail(request.app.state.store, user, agency_id)
-    return {"agency": data["agency"], "reports": [r.to_json() for r in data["rows"]], "year_over_year": data["yoy"],
+    return {"agency": data["agency"], "reports": [public_row(r) for r in data["rows"]], "year_over_year": data["yoy"],
             "crossyear_findings": data["cross"]}
 
 
@@ -231,6 +249,23 @@ def _previous(request: Request, user, previous_id: int | None):
     return store.load_report(previous_id)
 
 
+def _composing_for(request: Request, user, body: FormIn) -> None:
+    """A report is composed only for an agency the user may change: the one chosen by ``agency_id``, else
+    the one its name resolves to (403 otherwise). Without either nothing is attributed to anyone."""
+    store = request.app.state.store
+    if body.agency_id is not None:
+        chosen_agency(store, user, body.agency_id)
+        return
+    name = (body.agency or "").strip()
+    if user.is_admin or not name:
+        return
+    try:
+        aid = auth.resolve_agency(store.engine, name[:200])
+    except auth.UserError as exc:
+        raise HTTPException(403, f"只能为您有权填报或审核的机关撰写报告：{exc}") from exc
+    scope(user).agency(store, aid)
+
+
 def _form(body: FormIn) -> dict[str, Any]:
     return {"agency": body.agency, "year": body.year, "date": body.date, "edition": body.edition,
             "sections": body.sections, "cells": {k: ("" if v is None else str(v)) for k, v in body.cells.items()}}
@@ -256,6 +291,7 @@ def api_prefill(request: Request, agency_id: int, year: int, user=ApiUser):
 def api_compose_check(request: Request, body: FormIn, user=ApiUser):
     from ..writing import live_check
 
+    _composing_for(request, user, body)
     try:
         return live_check(_form(body), _previous(request, user, body.previous_id))
     except DataError as exc:
@@ -267,6 +303,7 @@ def api_compose_check(request: Request, body: FormIn, user=ApiUser):
 def api_compose_render(request: Request, body: FormIn, fmt: Literal["docx", "html"] = "docx", user=ApiUser):
     from ..writing import render_form
 
+    _composing_for(request, user, body)
     try:
         data, name = render_form(_form(body), fmt)
     except DataError as exc:
@@ -310,8 +347,8 @@ def api_add_user(request: Request, body: UserIn, user=ApiUser):
 
 @router.get("/audit", tags=[S_ADMIN], summary="操作日志 / audit log",
             description="上传、审核意见、撰写、用户变更等操作记录（仅管理员）。 / Uploads, decisions, edits (admins only).")
-def api_audit(request: Request, limit: int = Query(100, le=1000), offset: int = 0, action: str | None = None,
-              user=ApiUser):
+def api_audit(request: Request, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=10**9),
+              action: str | None = Query(None, max_length=32), user=ApiUser):
     _admin(user)
     rows = auth.audit_log(request.app.state.store.engine, limit=limit, offset=offset, action=action)
     return {"entries": [{**r, "at": r["at"].isoformat() if r["at"] else None} for r in rows]}

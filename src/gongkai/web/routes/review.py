@@ -3,22 +3,25 @@ findings with their cells and source passages), decisions on findings, downloads
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
+from ...access import WriteGuard
 from ...agencies import RegionPath
 from ...inputs import REPORT_SUFFIXES
 from .. import auth
 from ..access import Forbidden
 from ..deps import Csrf, PageUser, client_ip, render, scope
 from ..schema import DECISIONS
-from ..uploads import MB, UploadError, UploadResult, check_upload, save
+from ..uploads import MB, UploadError, UploadResult, check_quota, check_upload, clean_name
 from ..views import DOCUMENTS, FORMAT_ZH, findings_view, tables_view
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger("gongkai.web")
 
 
 def content_disposition(filename: str) -> str:
@@ -27,36 +30,44 @@ def content_disposition(filename: str) -> str:
 
 
 async def handle_uploads(request: Request, user, files) -> list[UploadResult]:
-    """Check, save by hash and ingest every uploaded file; one result per file, in order."""
+    """Check and ingest every uploaded file under the user's write guard; one result and one audit entry
+    per file, in order, whatever happens to the others."""
     settings = request.app.state.settings
-    engine = request.app.state.store.engine
-    results: list[UploadResult] = []
     if len(files) > settings.max_files:
         raise HTTPException(413, f"一次最多上传 {settings.max_files} 个文件，您选择了 {len(files)} 个。请分批上传。")
+    guard = WriteGuard(user.principal, own_agency_name=user.agency)
+    results: list[UploadResult] = []
     for f in files:
-        name = getattr(f, "filename", None) or "upload"
-        data = await f.read(settings.max_file_bytes + 1)
+        name = clean_name(getattr(f, "filename", None))
         try:
-            clean = check_upload(name, len(data), settings.max_file_bytes)
-        except UploadError as exc:
-            results.append(UploadResult(name, None, "refused", reason=exc.reason, message=str(exc)))
-            continue
-        path, sha = save(settings.upload_dir, clean, data)
-        expect = user.agency_id if user.role == "submitter" else None
-        result = await run_in_threadpool(request.app.state.ingester.run, path, clean, sha, expect)
+            result = await _upload_one(request, user, guard, name, f)
+        except Exception:  # one file's trouble is its own: the others are still read and recorded
+            log.exception("upload of %s failed", name)
+            result = UploadResult(name, None, "failed", reason="error", message="处理该文件时出错，请稍后重试或联系管理员")
+        _record(request, user, result)
         results.append(result)
-    sc = scope(user)
-    store = request.app.state.store
-    for r in results:
-        if r.report_id is not None:
-            row = store.report_row(r.report_id)
-            if not sc.sees_row(row):
-                r.extra["outside"] = True
-        auth.audit(engine, user, "upload" if r.report_id is not None else "upload.failed",
-                   f"report:{r.report_id}" if r.report_id is not None else f"file:{r.name}",
-                   {"name": r.name, "sha256": r.sha256, "status": r.status, "reason": r.reason,
-                    "message": r.message}, ip=client_ip(request))
     return results
+
+
+async def _upload_one(request: Request, user, guard: WriteGuard, name: str, f) -> UploadResult:
+    settings = request.app.state.settings
+    data = await f.read(settings.max_file_bytes + 1)
+    try:
+        check_upload(name, len(data), settings.max_file_bytes)
+        check_quota(request.app.state.store.engine, user.id, len(data), settings.quota_bytes, auth.now())
+    except UploadError as exc:
+        return UploadResult(name, None, "refused", reason=exc.reason, message=str(exc))
+    return await run_in_threadpool(request.app.state.ingester.run, name, data, guard)
+
+
+def _record(request: Request, user, r: UploadResult) -> None:
+    try:
+        auth.audit(request.app.state.store.engine, user, "upload" if r.report_id is not None else "upload.failed",
+                   f"report:{r.report_id}" if r.report_id is not None else f"file:{r.name}",
+                   {"name": r.name, "sha256": r.sha256, "size": r.size, "status": r.status, "reason": r.reason,
+                    "message": r.message}, ip=client_ip(request))
+    except Exception:  # noqa: BLE001  the result is still shown; the log says the entry is missing
+        log.exception("audit entry for the upload of %s could not be written", r.name)
 
 
 @router.get("/upload")

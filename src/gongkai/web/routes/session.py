@@ -46,22 +46,23 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
           csrf_token: str = Form("")):
     engine = request.app.state.store.engine
     expected = request.cookies.get(LOGIN_CSRF_COOKIE)
-    blocked = auth.login_blocked(engine, username, client_ip(request))
+    user, status = None, 400
     if not expected or not secrets.compare_digest(expected, csrf_token or ""):
         error = "登录页面已过期，请重新输入。"
-        user = None
-    elif blocked:
-        error = auth.LOGIN_BLOCKED_ZH
-        user = None
     else:
-        user = auth.authenticate(engine, username, password)
-        error = None if user else "用户名或密码不正确，或账户已停用。"
+        try:
+            user = auth.login(engine, username, password, client_ip(request))
+            error = None if user else "用户名或密码不正确，或账户已停用。"
+        except auth.LoginBlocked:
+            error, status = auth.LOGIN_BLOCKED_ZH, 429
+        except auth.Busy:
+            error, status = auth.BUSY_ZH, 503
     if user is None:
-        if not blocked:  # (refused attempts are not counted again: the block ends when the window has passed)
+        if status == 400:
             auth.audit(engine, None, "login.failed", f"user:{username.strip()[:64]}", ip=client_ip(request))
         token = secrets.token_urlsafe(24)
         response = render(request, "login.html", {"next": _safe_next(next), "login_csrf": token, "error": error,
-                                                  "username": username}, status_code=429 if blocked else 400)
+                                                  "username": username}, status_code=status)
         response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/login",
                             secure=request.app.state.settings.secure_cookies)
         return response

@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
+from ...access import WriteGuard
 from ...compose import DataError
 from ...extract.values import small_int
 from ...formats import edition_for_year, get_edition
@@ -19,7 +20,7 @@ from ...totals import total_definitions
 from .. import auth
 from ..access import Forbidden
 from ..deps import Csrf, PageUser, client_ip, render, scope
-from ..uploads import UploadResult, save
+from ..uploads import UploadResult, clean_name
 from ..writing import form_layout, prefill, render_form, this_year
 from .review import RENDER_TYPES, content_disposition
 
@@ -42,12 +43,18 @@ def form_from_post(form) -> dict[str, Any]:
             "sections": sections, "cells": cells}
 
 
-def check_agency(store, user, agency_id: int | None, agency: str) -> None:
+def chosen_agency(store, user, agency_id: int | None) -> dict[str, Any] | None:
+    """The agency a report is written for: one the user may change (403 otherwise). A submitter always
+    writes for its own agency; an admin may write without choosing one."""
     if user.role == "submitter":
-        if agency_id != user.agency_id:
+        if agency_id not in (None, user.agency_id):
             raise Forbidden("agency")
-    elif agency_id is not None:
-        scope(user).agency(store, agency_id)
+        agency_id = user.agency_id
+    if agency_id is None:
+        if user.is_admin:
+            return None
+        raise HTTPException(422, "请先选择要撰写报告的机关")
+    return scope(user).agency(store, agency_id)
 
 
 @router.get("/write")
@@ -79,25 +86,25 @@ def write_page(request: Request, agency_id: int | None = None, year: int | None 
     return render(request, "write.html", ctx)
 
 
-async def _posted(request: Request, user) -> tuple[dict[str, Any], int | None, str]:
+async def _posted(request: Request, user) -> tuple[dict[str, Any], dict[str, Any] | None, str]:
     form = await request.form()
     data = form_from_post(form)
-    aid = (form.get("agency_id") or "").strip()
-    agency_id = small_int(aid)
-    check_agency(request.app.state.store, user, agency_id, data["agency"])
-    return data, agency_id, (form.get("fmt") or "docx")
+    agency = chosen_agency(request.app.state.store, user, small_int((form.get("agency_id") or "").strip()))
+    if agency is not None and not data["agency"]:
+        data["agency"] = agency["name"]
+    return data, agency, (form.get("fmt") or "docx")
 
 
 @router.post("/write/render", dependencies=[Csrf])
 async def write_render(request: Request, user=PageUser):
-    data, agency_id, fmt = await _posted(request, user)
+    data, agency, fmt = await _posted(request, user)
     if fmt not in RENDER_TYPES:
         raise HTTPException(400, "输出格式应为 docx 或 html")
     try:
         body, name = await run_in_threadpool(render_form, data, fmt)
     except DataError as exc:
         raise HTTPException(422, str(exc)) from exc
-    auth.audit(request.app.state.store.engine, user, "write.render", f"agency:{agency_id}",
+    auth.audit(request.app.state.store.engine, user, "write.render", f"agency:{agency['id'] if agency else None}",
                {"agency": data["agency"], "year": data["year"], "format": fmt}, ip=client_ip(request))
     return Response(body, media_type=RENDER_TYPES[fmt],
                     headers={"Content-Disposition": content_disposition(f"{name}.{fmt}")})
@@ -105,22 +112,24 @@ async def write_render(request: Request, user=PageUser):
 
 @router.post("/write/store", dependencies=[Csrf])
 async def write_store(request: Request, user=PageUser):
-    """Render the form as .docx and store it like an upload (it is then reviewed like any report)."""
-    data, agency_id, _ = await _posted(request, user)
+    """Render the form as .docx and store it like an upload, for the chosen agency only (it is then
+    reviewed like any report)."""
+    data, agency, _ = await _posted(request, user)
     try:
         body, name = await run_in_threadpool(render_form, data, "docx")
     except DataError as exc:
         raise HTTPException(422, str(exc)) from exc
-    settings = request.app.state.settings
-    path, sha = save(settings.upload_dir, f"{name}.docx", body)
-    expect = user.agency_id if user.role == "submitter" else None
-    result: UploadResult = await run_in_threadpool(request.app.state.ingester.run, path, path.name, sha, expect)
+    guard = WriteGuard(user.principal, agency["id"] if agency else None,
+                       own_agency_name=agency["name"] if agency else user.agency)
+    result: UploadResult = await run_in_threadpool(request.app.state.ingester.run, clean_name(f"{name}.docx"), body,
+                                                   guard)
     auth.audit(request.app.state.store.engine, user, "write.store",
-               f"report:{result.report_id}" if result.report_id else f"agency:{agency_id}",
-               {"agency": data["agency"], "year": data["year"], "status": result.status, "message": result.message},
-               ip=client_ip(request))
+               f"report:{result.report_id}" if result.report_id else f"agency:{agency['id'] if agency else None}",
+               {"agency": data["agency"], "year": data["year"], "status": result.status, "message": result.message,
+                "size": result.size}, ip=client_ip(request))
     if result.report_id is None:
-        raise HTTPException(422, f"生成的报告未能入库：{result.message or result.status_zh}")
+        raise HTTPException(403 if result.reason == "scope" else 422,
+                            f"生成的报告未能入库：{result.message or result.status_zh}")
     return RedirectResponse(f"/reports/{result.report_id}", status_code=303)
 
 

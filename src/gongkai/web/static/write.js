@@ -33,7 +33,7 @@
     }
   }
   function data() {
-    var d = { agency: form.elements.agency.value, year: parseInt(form.elements.year.value, 10) || null,
+    var d = { agency: form.elements.agency.value, agency_id: parseInt(form.elements.agency_id.value, 10) || null, year: parseInt(form.elements.year.value, 10) || null,
               date: form.elements.date.value || null, edition: form.elements.edition.value || null,
               previous_id: parseInt(form.elements.previous_id.value, 10) || null, sections: {}, cells: {} };
     Array.prototype.forEach.call(form.elements, function (el) {

@@ -507,3 +507,16 @@ def test_weak_passwords_are_refused_everywhere(site):
     assert r.status_code == 400 and "容易被猜到" in r.text
     assert auth.authenticate(site["app"].state.store.engine, "strong2", "tin-Harbour-42-plum") is not None
     assert PASSWORDS["zhujian"]  # (the fixtures' own passwords pass the same rule)
+
+
+def test_reports_written_and_stored_count_against_the_quota(tmp_path):
+    db = str(tmp_path / "q2.sqlite3")
+    make_write_store(db, tmp_path)
+    app = create_app(db, workers=0, quota_mb=0.2)  # 200 KB a day; a written .docx is some 40 KB
+    with TestClient(app) as reviewer, Store.open(db) as store:
+        api_login(reviewer, "fengxin")
+        aid = next(a["id"] for a in store.agencies() if a["name"] == "干洲镇人民政府")
+        codes = [reviewer.post("/write/store", data=write_form(aid, "干洲镇人民政府", date=f"2025-01-{i + 1:02d}"),
+                               follow_redirects=False).status_code for i in range(12)]
+    assert codes[0] == 303 and codes[-1] == 429, codes
+    assert codes == sorted(codes)  # stored until the quota is spent, then refused

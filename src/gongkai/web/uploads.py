@@ -93,15 +93,19 @@ def check_upload(name: str, size: int, max_bytes: int) -> None:
 # ---------------------------------------------------------------------------------------------- the quota
 
 
+QUOTA_ACTIONS = ("upload", "upload.failed", "write.store")  # what counts against the quota
+
+
 def uploaded_bytes(engine: Engine, user_id: int, since: dt.datetime) -> int:
-    """Bytes the user sent to be read since ``since`` (from the audit log: every upload records its size)."""
+    """Bytes the user sent to be read and stored since ``since`` — uploads and reports written in the
+    browser and stored (from the audit log: each of these entries records its size)."""
     from .schema import web_audit
 
     a = web_audit.c
     total = 0
     with engine.connect() as conn:
         for detail in conn.execute(select(a.detail).where(
-                a.user_id == user_id, a.action.in_(("upload", "upload.failed")), a.at >= since)).scalars():
+                a.user_id == user_id, a.action.in_(QUOTA_ACTIONS), a.at >= since)).scalars():
             try:
                 size = json.loads(detail or "{}").get("size")
             except ValueError:

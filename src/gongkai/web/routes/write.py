@@ -20,7 +20,7 @@ from ...totals import total_definitions
 from .. import auth
 from ..access import Forbidden
 from ..deps import Csrf, PageUser, client_ip, render, scope
-from ..uploads import UploadResult, clean_name
+from ..uploads import UploadError, UploadResult, check_quota, clean_name
 from ..writing import form_layout, prefill, render_form, this_year
 from .review import RENDER_TYPES, content_disposition
 
@@ -119,6 +119,11 @@ async def write_store(request: Request, user=PageUser):
         body, name = await run_in_threadpool(render_form, data, "docx")
     except DataError as exc:
         raise HTTPException(422, str(exc)) from exc
+    try:
+        check_quota(request.app.state.store.engine, user.id, len(body), request.app.state.settings.quota_bytes,
+                    auth.now())
+    except UploadError as exc:
+        raise HTTPException(429, str(exc)) from exc
     guard = WriteGuard(user.principal, agency["id"] if agency else None,
                        own_agency_name=agency["name"] if agency else user.agency)
     result: UploadResult = await run_in_threadpool(request.app.state.ingester.run, clean_name(f"{name}.docx"), body,

@@ -105,7 +105,7 @@ def extra_row(report, ctx):
     for table, row, at in report.extra_rows:
         label = _label_anywhere(table, row)
         yield extra_row.finding(
-            f"{TABLE_NAMES[table]}中的“{label}”一行不属于{ed.name if ed else '当前'}格式",
+            f"{TABLE_NAMES[table]}中的“{label}”一行不属于{ed.name if ed else '当前格式'}",
             cells=[f"{table}.{row}"], actual=label, at=at,
         )
 
@@ -155,7 +155,8 @@ def section_order(report, ctx):
             continue
         if role < last:
             yield section_order.finding(
-                f"“{s.heading or s.title}”出现在第{_CN[last]}部分之后，顺序与格式不符（应为第{_CN[role]}部分）",
+                f"“{s.heading or s.title}”按格式应为第{_CN[role]}部分，却排在“{_SECTION_TITLES[last]}”"
+                f"（第{_CN[last]}部分）之后，顺序与格式不符",
                 expected=role, actual=s.number, at=s.at,
             )
         last = max(last, role)

@@ -45,7 +45,7 @@ APPLICANTS = ["natural_person", "commercial", "research", "social_welfare", "leg
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONUTF8="1", PYTHONIOENCODING="utf-8")
     proc = subprocess.run([sys.executable, "-m", "gongkai.cli", *args], capture_output=True, cwd=cwd or ROOT,
-                          env=env, timeout=120)
+                          env=env, timeout=120, check=False)
     proc.out, proc.err = proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")
     assert "Traceback" not in proc.out + proc.err, proc.err
     return proc
@@ -180,11 +180,49 @@ def test_json_contract_is_data_too(tmp_path):
     ({"date": "元旦"}, "落款日期"),
     ({"agencyy": "x"}, "不认识的键"),
     ({"tables": {"applications": {"granted": {"total": {"value": "五"}}}}}, "value 应是数字"),
+    ({"tables": {"applications": {"granted": {"total": {"raw": 5}}}}}, "「（一）予以公开」总计：raw 应是文字"),
+    ({"tables": {"applications": {"granted": {"total": {"value": 1, "note": "x"}}}}}, "单元格对象只能有 value、raw、at"),
+    ({"tables": {"active": []}}, "表二（主动公开）应是“行→列→数”的对象"),
+    ({"tables": {"active": {"licensing": 5}}}, "表二（主动公开）「行政许可」应是“列→数”的对象"),
+    ({"sections": [{"number": 2, "txt": "x"}]}, "有不认识的键：txt（可用：number、title、text）"),
+    ({"sections": [{"title": "总体情况"}]}, "缺少或写错了 number"),
+    ({"sections": {"一": "全年……"}}, "缺少或写错了 number：一"),
+    ({"sections": "全年……"}, "sections 应是列表"),
+    ({"edition": "2020"}, "格式版本“2020”不存在（可用：2019、2021）"),
+    ({"contact": {"电话": [1]}}, "contact 应是“名称→文字”的对象"),
+    ({"schema": "gongkai.report/2"}, "schema 应是“gongkai.report/1”或不写"),
+    ({"agency": "镇" * 201}, "agency 过长（201 字，最多 200 字）"),
+    ({"year": 1900}, "年度“1900”不是合理的年份"),
 ])
 def test_data_mistakes_are_named(bad, words):
     with pytest.raises(DataError) as err:
         from_mapping({"year": 2023, **bad}, "data.yaml")
     assert words in str(err.value)
+
+
+def test_every_data_mistake_is_listed_once_in_the_order_written():
+    bad = {"tables": {"applications": {"granted": {"natural": 1, "total": "/"}, "grantd": {}}, "foo": {}},
+           "agency": 5, "year": "去年", "colour": "红"}
+    with pytest.raises(DataError) as err:
+        from_mapping(bad, "data.yaml")
+    assert err.value.zh == "数据有误（data.yaml）： " + " ".join([
+        "不认识的键：colour（可用：agency、contact、date、edition、schema、sections、source、tables、title、year）",
+        "agency 应是文字，而不是“5”",
+        "年度“去年”不是年份",
+        ("表三（依申请公开）「（一）予以公开」没有“natural”这一列（可用：natural_person、commercial、research、"
+         "social_welfare、legal_service、other_org、total）"),
+        "表三（依申请公开）没有“grantd”这一行（2021年版格式；可用：" + "、".join(
+            get_edition("2021").table("applications").row_keys) + "）",
+        "不认识的表“foo”（可用：active、applications、review_litigation）",
+    ])
+
+
+def test_data_of_the_edition_its_year_requires():
+    """A 2020 report's data has 2019's table 三: （六）其他处理 is one row; in 2023 it is refused."""
+    data = from_mapping({"year": 2020, "tables": {"applications": {"other": {"natural_person": 2}}}}, "d.json")
+    assert data.cell("applications.other.natural_person").value == 2
+    with pytest.raises(DataError, match="没有“other”这一行（2021年版格式"):
+        from_mapping({"year": 2023, "tables": {"applications": {"other": {"natural_person": 2}}}}, "d.json")
 
 
 # ------------------------------------------------------------------------------------ the Excel form
@@ -237,6 +275,23 @@ def _fill(wb_bytes: bytes, values: dict[str, object], info: dict[str, object]) -
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def test_a_filled_form_is_checked_as_data(tmp_path):
+    """The Excel form goes through the same data schema as JSON and YAML."""
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(_fill(template("2021"), {"applications.granted.research": "2", "active.fees.amount": 0.5},
+                           {"agency": "幸福乡人民政府", "year": 2023, "date": dt.datetime(2024, 1, 20)}))
+    data = load_data(good)
+    assert (data.agency, data.year, data.date, data.edition) == ("幸福乡人民政府", 2023, dt.date(2024, 1, 20), "2021")
+    assert data.cell("applications.granted.research").value == 2
+    assert data.value("active.fees.amount") == 0.5
+    assert data.source.sha256 == read_workbook(good.read_bytes(), "x").source.sha256
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(_fill(template("2021"), {}, {"agency": "镇" * 201, "year": 1066}))
+    with pytest.raises(DataError) as err:
+        load_data(bad)
+    assert "agency 过长（201 字，最多 200 字）" in err.value.zh and "年度“1066”不是合理的年份" in err.value.zh
 
 
 def test_filled_workbook_reads_back_and_totals_are_computed():
@@ -472,8 +527,8 @@ def test_yaml_template_from_last_year_leaves_stocks_to_compute(tmp_path):
     form = tmp_path / "form.yaml"
     assert run("template", "--yaml", str(form), "--from", str(last)).returncode == 0
     text = form.read_text(encoding="utf-8")
-    assert re.search(r"^      in_force: +# 现行有效件数：上年 30 \+ 本年制发件数 − 本年废止件数", text, re.M)
-    assert re.search(r"^    carried_over:.*\n      natural_person: 2 ", text, re.M)
+    assert re.search(r"^      in_force: +# 现行有效件数：上年 30 \+ 本年制发件数 − 本年废止件数", text, re.MULTILINE)
+    assert re.search(r"^    carried_over:.*\n      natural_person: 2 ", text, re.MULTILINE)
     text = text.replace("      issued: ", "      issued: 5", 2).replace("      repealed: ", "      repealed: 2", 2)
     form.write_text(text, encoding="utf-8")
     out = tmp_path / "r.json"

@@ -19,6 +19,7 @@ import hostile
 from gongkai.api import check, read, read_data
 from gongkai.errors import GongkaiError, LimitExceeded, ReadError
 from gongkai.limits import Limits, LimitsConfigError, from_env, with_settings
+from gongkai.pipeline import process
 
 LIMIT_SECONDS = 5.0  # the per-file time limit the tests use (the default is 60)
 MEMORY_MB = 1024  # peak RSS a process reading bombs may reach
@@ -186,10 +187,10 @@ def test_time_limit_interrupts_a_reader_that_hangs(monkeypatch):
 
     monkeypatch.setattr(text_reader, "read", hang)
     started = time.monotonic()
-    with pytest.raises(LimitExceeded) as err:
-        read_data(b"hello", "a.txt", Limits(max_seconds=0.3))
+    failure = process(b"hello", "a.txt", Limits(max_seconds=0.3)).failure  # in this process: the alarm
     assert time.monotonic() - started < 1.5
-    assert "超时" in err.value.zh and "0.3" in str(err.value)
+    assert failure is not None and failure.reason == "limit"
+    assert "超时" in failure.zh and "0.3" in str(failure)
 
 
 def test_time_limits_nest_and_the_outer_one_survives_the_inner():
@@ -238,15 +239,15 @@ def test_time_limit_survives_an_alarm_swallowed_in_a_destructor():
 
 
 def test_extraction_is_inside_the_time_limit(monkeypatch):
-    import gongkai.api as api
+    from gongkai import pipeline
 
     def slow_extract(doc):
         while True:
             pass
 
-    monkeypatch.setattr(api, "extract", slow_extract)
-    with pytest.raises(LimitExceeded):
-        api.read_data(b"some text", "a.txt", Limits(max_seconds=0.2))
+    monkeypatch.setattr(pipeline, "extract", slow_extract)
+    failure = pipeline.process(b"some text", "a.txt", Limits(max_seconds=0.2)).failure
+    assert failure is not None and failure.reason == "limit" and "超时" in failure.zh
 
 
 # --------------------------------------------------------------------------------- settings
@@ -307,34 +308,3 @@ def test_smaller_limits_refuse_sooner():
     with pytest.raises(LimitExceeded):
         read_data(hostile.samplefiles.pdf_bytes(max_blocks=12, compress=True), "a.pdf",
                   replace(Limits(), max_decompressed_bytes=100))
-
-
-# --------------------------------------------------------------------------------- PDF decoding
-
-
-def test_bounded_pdf_decoders_agree_with_pdfminer():
-    """The bounded stream decoders give what pdfminer's own give, on valid and on damaged data."""
-    import random
-    import zlib
-
-    import pdfminer.lzw
-    import pdfminer.runlength
-
-    from gongkai.readers import _pdfguard
-
-    rnd = random.Random(7)
-    for size in (0, 1, 100, 5000, 300_000):
-        raw = bytes(rnd.choice(b"ab \n0123") for _ in range(size))
-        packed = zlib.compress(raw)
-        assert _pdfguard._inflate(packed) == zlib.decompress(packed)
-        assert _pdfguard._inflate_corrupted(packed[:-2]) == raw  # the checksum cut off
-        runs = bytearray()
-        for i in range(0, len(raw), 100):
-            chunk = raw[i:i + 100]
-            runs += bytes([len(chunk) - 1]) + chunk + bytes([257 - 5, 0x41])  # literal run, then AAAAA
-        runs.append(128)
-        assert _pdfguard._run_length(bytes(runs)) == pdfminer.runlength.rldecode(bytes(runs))
-    lzw = bytes.fromhex("800B6050220C0C8501")  # "-----A---B" from the PDF reference
-    assert _pdfguard._lzw(lzw) == pdfminer.lzw.lzwdecode(lzw)
-    with pytest.raises(zlib.error):
-        _pdfguard._inflate(zlib.compress(b"x" * 1000)[:-10])

@@ -1,6 +1,7 @@
 """The JSON contract other tools read: ``gongkai parse --json`` and ``gongkai check --format json``
-against the schema files shipped in the package (src/gongkai/schema/), and the schema's key lists
-against the edition definitions in gongkai.formats, so that the two cannot drift apart.
+against the schema files shipped in the package (src/gongkai/schema/), and those files and docs/json.md
+as generated from the edition definitions in gongkai.formats (``gongkai schema``), so that they cannot
+drift apart.
 
 The commands run in a child process, as another tool would run them.
 """
@@ -23,6 +24,7 @@ from jsonschema import Draft202012Validator
 from conftest import ROOT, SEEDS
 from gongkai.checks import SEVERITIES, catalogue
 from gongkai.formats import EDITIONS, TABLE_KEYS
+from gongkai.schema.docs import generated
 
 SEED = {p.name[:3]: p for p in SEEDS}
 
@@ -39,6 +41,7 @@ def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
         cwd=ROOT,
         env=env,
         timeout=120,
+        check=False,
     )
     proc.out = proc.stdout.decode("utf-8")
     proc.err = proc.stderr.decode("utf-8")
@@ -76,11 +79,44 @@ def parsed(code: str) -> dict:
 # ---------------------------------------------------------------- the schema files themselves
 
 
-@pytest.mark.parametrize("name", ["report", "findings"])
+@pytest.mark.parametrize("name", ["report", "findings", "data"])
 def test_schema_files_are_package_data_and_valid_draft_2020_12(name):
     s = schema(name)
     assert s["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     Draft202012Validator.check_schema(s)
+
+
+def test_schema_files_and_docs_are_generated_from_the_model():
+    """src/gongkai/schema/*.schema.json and docs/json.md are `gongkai schema --write`'s output."""
+    files = generated()
+    assert set(files) == {"src/gongkai/schema/report.schema.json", "src/gongkai/schema/findings.schema.json",
+                          "src/gongkai/schema/data.schema.json", "docs/json.md"}
+    stale = [rel for rel, text in files.items() if (ROOT / rel).read_text(encoding="utf-8") != text]
+    assert not stale, f"stale: {stale}; run `gongkai schema --write`"
+
+
+def test_schema_command_checks_and_rewrites_a_checkout(tmp_path):
+    (tmp_path / "src" / "gongkai" / "schema").mkdir(parents=True)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "json.md").write_text("# edited by hand\n", encoding="utf-8")
+    proc = run("schema", "--check", "--root", str(tmp_path))
+    assert proc.returncode == 1
+    assert proc.out.count("gongkai schema --write") == 4 and "docs/json.md" in proc.out
+    proc = run("schema", "--write", "--root", str(tmp_path))
+    assert proc.returncode == 0 and proc.out.count("已重写") == 4
+    for rel in generated():
+        assert (tmp_path / rel).read_bytes() == (ROOT / rel).read_bytes(), rel
+    assert run("schema", "--check", "--root", str(tmp_path)).returncode == 0
+    assert json.loads(run("schema", "report").out) == schema("report")
+    assert run("schema", "--check", "--root", str(tmp_path / "docs")).returncode == 2  # not a checkout
+
+
+def test_report_json_of_each_seed_is_valid_data():
+    """What `gongkai parse --json` prints can be given back as data (gongkai new --data)."""
+    for code in sorted(SEED):
+        errors = list(validator("data").iter_errors(parsed(code)))
+        assert not errors, (code, errors[0].message)
+    assert not validator("data").is_valid({"tables": {"applications": {"granted": {"total": [1]}}}})
 
 
 def _table_defs(table: str) -> dict[str, dict]:

@@ -256,39 +256,13 @@ def test_markdown_tables_are_rectangular_pipe_tables():
     assert lines[1].startswith("===") and "一、总体情况" in lines
 
 
-def test_prepare_takes_the_signature_out_and_keeps_the_signer():
+def test_a_signature_typed_in_the_data_is_taken_out_and_kept_as_the_signer():
     report = compose(2023, "繁峙县集义庄乡人民政府", data=from_mapping({"sections": [
         {"number": 6, "text": "无。\n集义庄乡人民政府\n2024年1月15日"}]})).report
     p = prepare(report)
     assert p.parts[-1].paragraphs == ["无。"]
     assert p.signer == "集义庄乡人民政府"
     assert p.report.date == dt.date(2024, 1, 15)
-
-
-
-
-
-def test_reflow_joins_the_printed_lines_of_a_pdf():
-    from gongkai.render import reflow
-
-    lines = [
-        "2024年，我市坚持以习近平新时代中国特色社会主义思想为",
-        "指导，认真学习宣传贯彻党的二十大和二十届二中、三中全会精",
-        "神，圆满完成了各项任务。",
-        "（一）主动公开情况。2024年，市政府网站主动公开各类政",
-        "府信息5500余条，全年新增公开市政府规章1件、市政府及市",
-        "政府办政策性文件11件。",
-        "一是政策解读质量仍需提升，个别单位政策解读内容简单形",
-        "二是队伍建设需要加强。",
-    ]
-    assert reflow(lines) == [
-        "2024年，我市坚持以习近平新时代中国特色社会主义思想为指导，认真学习宣传贯彻党的二十大和二十届二中、"
-        "三中全会精神，圆满完成了各项任务。",
-        "（一）主动公开情况。2024年，市政府网站主动公开各类政府信息5500余条，全年新增公开市政府规章1件、"
-        "市政府及市政府办政策性文件11件。",
-        "一是政策解读质量仍需提升，个别单位政策解读内容简单形",  # a numbered item starts a paragraph
-        "二是队伍建设需要加强。",
-    ]
 
 
 def test_a_pdf_report_is_rendered_with_whole_paragraphs():

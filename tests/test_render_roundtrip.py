@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 from gongkai.api import check, read_data
 from gongkai.compose import compose, data_from_bytes, from_mapping
 from gongkai.document import Source
+from gongkai.extract.meta import split_signature
 from gongkai.formats import get_edition
 from gongkai.formats.common import SECTIONS
 from gongkai.model import Cell, Report, Section
-from gongkai.render import render, split_signature
+from gongkai.render import render
 from gongkai.render.xlsx import read_workbook
 from gongkai.totals import fill_totals, format_number, total_cells
 

@@ -4,22 +4,50 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import deque
+from collections.abc import Iterator
 
 import click
 
 from . import __version__
-from .checks import catalogue, check, has_errors
+from .checks import catalogue, has_errors
 from .commands.options import limit_options, limits_or_exit
 from .errors import GongkaiError
-from .extract import extract
-from .inputs import iter_inputs
-from .limits import DEFAULT_LIMITS
-from .readers import read_bytes, read_path, time_limit
+from .inputs import Input, iter_inputs
+from .limits import DEFAULT_LIMITS, Limits
+from .pipeline import NO_RULES, Failure, Pending, Processed, Sandbox, default_workers, failed
+from .readers import read_file_bytes
 
 
-def _read(inp, limits=DEFAULT_LIMITS):
-    doc = read_bytes(inp.data, inp.name, limits) if inp.path is None else read_path(inp.path, limits)
-    return extract(doc)
+def _read(inputs: list[Input], limits: Limits = DEFAULT_LIMITS, *, select: frozenset[str] | None = None,
+          report: bool = True) -> Iterator[tuple[Input, Processed]]:
+    """Each input read, extracted and checked (the rules in ``select``) in a sandbox's workers, in
+    order, a few at a time. A file is opened here (its size looked at first), so that its name and any
+    reason it cannot be opened are as given on the command line. The workers are forked from this
+    process (quick: it is the command's own, set up for reading) and stop with the command."""
+    if not inputs:
+        return
+    with Sandbox(min(default_workers(), len(inputs)), start="fork") as sandbox:
+        def submit(inp: Input) -> Pending | Processed:
+            try:
+                data = inp.data if inp.path is None else read_file_bytes(inp.path, limits)
+            except GongkaiError as exc:
+                return failed(None, inp.name, Failure.of(exc), worker=0)
+            name = inp.name if inp.path is None else str(inp.path)
+            return sandbox.submit(data or b"", name, limits, select=select, report=report)
+
+        ahead: deque[tuple[Input, Pending | Processed]] = deque()
+        it = iter(inputs)
+        for inp in it:
+            ahead.append((inp, submit(inp)))
+            if len(ahead) > sandbox.workers:
+                break
+        while ahead:
+            inp, job = ahead.popleft()
+            for nxt in it:
+                ahead.append((nxt, submit(nxt)))
+                break
+            yield inp, job.result() if isinstance(job, Pending) else job
 
 
 def _dump(obj) -> str:
@@ -32,8 +60,8 @@ class _Failures:
     def __init__(self):
         self.items: list[tuple[str, str]] = []
 
-    def add(self, name: str, exc: Exception):
-        reason = str(exc) if isinstance(exc, GongkaiError) else f"无法读取：{type(exc).__name__}: {exc}"
+    def add(self, name: str, failure: Failure | None):
+        reason = str(failure) if failure is not None else "无法读取 (unreadable)"
         self.items.append((name, reason))
         click.echo(f"{name}: 无法读取 (unreadable): {reason}", err=True)
 
@@ -67,13 +95,11 @@ def parse(files, as_json, max_size, max_pages, timeout, max_decompressed, limit_
     reports = []
     inputs = list(iter_inputs(list(files), limits.max_file_bytes))
     failures._many = len(inputs) > 1
-    for inp in inputs:
-        try:
-            with time_limit(limits.max_seconds):
-                report = _read(inp, limits)
-        except Exception as exc:  # noqa: BLE001  every failure becomes a one-line reason
-            failures.add(inp.name, exc)
+    for inp, done in _read(inputs, limits, select=NO_RULES):
+        if done.failure is not None or done.report is None:
+            failures.add(inp.name, done.failure)
             continue
+        report = done.report
         reports.append(report)
         if not as_json:
             click.echo(_describe(report))
@@ -126,7 +152,7 @@ def check_cmd(files, fmt, select, max_size, max_pages, timeout, max_decompressed
 
     退出码 exit status: 0 无错误 no error; 1 有错误 errors found; 2 有文件无法读取 a file could not be read.
     """
-    chosen = {c.strip().upper() for c in select.split(",")} if select else None
+    chosen = frozenset(c.strip().upper() for c in select.split(",")) if select else None
     limits = limits_or_exit(max_size=max_size, max_pages=max_pages, timeout=timeout,
                              max_decompressed=max_decompressed, limit_settings=limit_settings)
     failures = _Failures()
@@ -134,14 +160,11 @@ def check_cmd(files, fmt, select, max_size, max_pages, timeout, max_decompressed
     count = 0
     inputs = list(iter_inputs(list(files), limits.max_file_bytes))
     failures._many = len(inputs) > 1
-    for inp in inputs:
-        try:
-            with time_limit(limits.max_seconds):  # reading, extracting and checking share the per-file limit
-                report = _read(inp, limits)
-                findings = check(report, select=chosen)
-        except Exception as exc:  # noqa: BLE001
-            failures.add(inp.name, exc)
+    for inp, done in _read(inputs, limits, select=chosen, report=False):
+        if done.failure is not None:
+            failures.add(inp.name, done.failure)
             continue
+        findings = done.findings
         count += 1
         for f in findings:
             f.file = inp.name

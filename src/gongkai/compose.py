@@ -17,25 +17,21 @@ import copy
 import datetime as dt
 import hashlib
 import json
-import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .document import Source
 from .errors import GongkaiError
-from .extract.meta import parse_date
+from .extract.meta import parse_date, take_signature
 from .extract.values import make_cell
-from .formats import EDITIONS, TABLE_NAMES, Edition, edition_for_year, get_edition
+from .formats import CURRENT, EDITIONS, TABLE_SHORT, Edition, edition_for_year, get_edition
 from .formats.common import SECTIONS
-from .model import Cell, Report, Section
+from .formats.files import DATA_SUFFIXES, FROM_DATA
+from .model import SCHEMA, Cell, Report, Section
 from .readers import read_file_bytes
+from .schema.reasons import TOP_KEYS, data_problems, rank, shown
 from .totals import fill_totals, format_number, is_missing
-
-DATA_SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".xlsx": "xlsx", ".xlsm": "xlsx"}
-_TOP_KEYS = {"schema", "source", "agency", "year", "edition", "title", "date", "contact", "sections", "tables"}
-_CELL_KEYS = {"value", "raw", "at"}
-_TABLE_SHORT = {"active": "表二", "applications": "表三", "review_litigation": "表四"}
 
 
 class DataError(GongkaiError):
@@ -105,7 +101,8 @@ def load_data(path: str | Path) -> Report:
     if kind == "xlsx":
         from .render.xlsx import read_workbook
 
-        return read_workbook(raw, str(p))
+        form = read_workbook(raw, str(p))  # the form's values, checked as data like JSON and YAML
+        return from_mapping(form.to_json(), str(p), form.source.sha256)
     if kind is None:
         raise DataError(f"不支持的数据文件类型：{p.name}（请用 .json、.yaml 或 .xlsx）",
                         f"unsupported data file {p.name}")
@@ -122,13 +119,10 @@ def data_from_bytes(raw: bytes, name: str | None, kind: str) -> Report:
             data = json.loads(text)
         else:
             data = _load_yaml(text)
-    except Exception as exc:  # noqa: BLE001  a syntax error, reported with its position
+    except Exception as exc:  # a syntax error, reported with its position
         what = "JSON" if kind == "json" else "YAML"
         raise DataError(f"{what} 格式有误（{name}）：{exc}", f"invalid {what} in {name}: {exc}") from exc
     return from_mapping(data, name, hashlib.sha256(raw).hexdigest())
-
-
-MAX_NAME_CHARS = 200  # an agency's name or a report's title (the longest real ones: about 60)
 
 
 def _load_yaml(text: str) -> Any:
@@ -142,16 +136,12 @@ def _load_yaml(text: str) -> Any:
                 raise yaml.YAMLError(f"不支持别名（*{self.peek_event().anchor}）：请把内容直接写出")
             return super().compose_node(parent, index)
 
-    return yaml.load(text, Loader=Loader)  # noqa: S506  (a SafeLoader)
-
-
-def _shown(value: Any) -> str:
-    """A value as it may appear in a message: short, whatever it holds."""
-    return reprlib.repr(value) if not isinstance(value, str) else value if len(value) <= 60 else value[:60] + "…"
+    return yaml.load(text, Loader=Loader)  # a SafeLoader
 
 
 def from_mapping(data: Any, name: str | None = None, sha256: str | None = None) -> Report:
-    """A report from the JSON contract's structure, checked against the editions.
+    """A report from the JSON contract's structure, checked against the data schema
+    (src/gongkai/schema/data.schema.json, docs/json.md) and the edition's tables.
 
     Besides cell objects ({value, raw, at}) a cell may be a bare number, a string as it would
     be printed ("12", "/", "20万元") or empty (null: left blank). ``date`` may be an ISO date,
@@ -159,68 +149,72 @@ def from_mapping(data: Any, name: str | None = None, sha256: str | None = None) 
     """
     if not isinstance(data, dict):
         raise DataError("数据文件的最外层应是一个对象（含 agency、year、tables 等键）", "the data must be a mapping")
-    problems: list[str] = []
-    unknown = sorted(set(data) - _TOP_KEYS)
-    if unknown:
-        problems.append(f"不认识的键：{'、'.join(map(str, unknown))}（可用：{'、'.join(sorted(_TOP_KEYS))}）")
-    for key in ("agency", "title"):
-        if data.get(key) is not None and not isinstance(data[key], str):
-            problems.append(f"{key} 应是文字，而不是“{_shown(data[key])}”")
-        elif isinstance(data.get(key), str) and len(data[key]) > MAX_NAME_CHARS:
-            problems.append(f"{key} 过长（{len(data[key])} 字，最多 {MAX_NAME_CHARS} 字）")
-    contact = data.get("contact")
-    if contact is not None and not (isinstance(contact, dict) and all(
-            isinstance(k, str) and isinstance(v, str | int | float | type(None)) for k, v in contact.items())):
-        problems.append(f"contact 应是“名称→文字”的对象（如 电话: 0795-4500000），而不是“{_shown(contact)}”")
-    out = {k: v for k, v in data.items() if k in _TOP_KEYS}
-    out["schema"] = data.get("schema") or "gongkai.report/1"
-    out["source"] = {"path": name, "sha256": sha256 or hashlib.sha256(b"").hexdigest(), "format": "json"}
-    out["year"] = _year(data.get("year"), problems)
-    out["date"] = _date(data.get("date"), problems)
+    data = _dates_as_text(data)
+    found: list[tuple[int, str]] = []  # (where it goes among the others, the reason)
+    out = {k: v for k, v in data.items() if k in TOP_KEYS}
+    out["schema"] = SCHEMA
+    out["source"] = {"path": name, "sha256": sha256 or hashlib.sha256(b"").hexdigest(), "format": FROM_DATA}
+    out["year"] = _year(data.get("year"), found)
+    out["date"] = _date(data.get("date"), found)
     edition = data.get("edition")
     if edition is not None:
-        edition = str(edition)
+        edition = str(int(edition)) if isinstance(edition, int | float) and not isinstance(edition, bool) \
+            and float(edition).is_integer() else str(edition)
         if edition not in EDITIONS:
-            problems.append(f"格式版本“{edition}”不存在（可用：{'、'.join(EDITIONS)}）")
-            edition = None
+            edition = None  # the schema says why
     out["edition"] = edition
-    out["sections"] = _sections(data.get("sections"), problems)
-    ed = get_edition(edition) if edition else (edition_for_year(out["year"]) or get_edition("2021"))
-    out["tables"] = _tables(data.get("tables"), ed, problems)
+    ed = get_edition(edition) if edition else (edition_for_year(out["year"]) or CURRENT)
+    found += data_problems(data, ed)
+    problems = list(dict.fromkeys(reason for _, reason in sorted(found, key=lambda p: p[0])))
     if problems:
         where = f"（{name}）" if name else ""
         raise DataError("数据有误" + where + "：\n  " + "\n  ".join(problems), f"invalid data in {name}")
+    out["sections"] = _sections(data.get("sections"))
+    out["tables"] = _tables(data.get("tables"))
     report = Report.from_json(out)
     report.edition = edition
     if not report.title:
         from .render import standard_title
 
         report.title = standard_title(report.year, report.agency)
-    report.source = Source(name, out["source"]["sha256"], "json")
+    report.source = Source(name, out["source"]["sha256"], FROM_DATA)
+    take_signature(report)  # an agency and a date typed at the end of the last section
     return report
 
 
-def _year(value, problems) -> int | None:
+def _dates_as_text(data: dict) -> dict:
+    """YAML reads 2024-01-15 as a date: the date and the cells as the text written."""
+    out = dict(data)
+    if isinstance(out.get("date"), dt.datetime):
+        out["date"] = out["date"].date().isoformat()
+    elif isinstance(out.get("date"), dt.date):
+        out["date"] = out["date"].isoformat()
+    tables = out.get("tables")
+    if isinstance(tables, dict) and any(isinstance(v, dt.date) for rows in tables.values() if isinstance(rows, dict)
+                                        for cols in rows.values() if isinstance(cols, dict) for v in cols.values()):
+        out["tables"] = {t: {r: {c: str(v) if isinstance(v, dt.date) else v for c, v in cols.items()}
+                             if isinstance(cols, dict) else cols for r, cols in rows.items()}
+                         if isinstance(rows, dict) else rows for t, rows in tables.items()}
+    return out
+
+
+def _year(value, found) -> int | None:
     if value is None or value == "":
         return None
     try:
         year = int(str(value).strip().rstrip("年度").rstrip("年"))
     except ValueError:
-        problems.append(f"年度“{_shown(value)}”不是年份")
+        found.append((rank("year"), f"年度“{shown(value)}”不是年份"))
         return None
     if not 1990 <= year <= 2100:
-        problems.append(f"年度“{_shown(value)}”不是合理的年份")
+        found.append((rank("year"), f"年度“{shown(value)}”不是合理的年份"))
         return None
     return year
 
 
-def _date(value, problems) -> str | None:
+def _date(value, found) -> str | None:
     if value is None or value == "":
         return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
     text = str(value).strip()
     try:
         return dt.date.fromisoformat(text).isoformat()
@@ -228,33 +222,23 @@ def _date(value, problems) -> str | None:
         pass
     d = parse_date(text)
     if d is None:
-        problems.append(f"落款日期“{_shown(value)}”无法识别（可写作 2024-01-15 或 2024年1月15日）")
+        found.append((rank("date"), f"落款日期“{shown(value)}”无法识别（可写作 2024-01-15 或 2024年1月15日）"))
         return None
     return d.isoformat()
 
 
-def _sections(value, problems) -> list[dict]:
+def _sections(value) -> list[dict]:
+    """The sections of valid data as the contract has them: a list of {number, title, text}."""
     if value is None:
         return []
-    items: list[tuple[Any, Any]]
     if isinstance(value, dict):  # {1: "text", 5: "text"} — a shorthand
-        items = [(k, {"text": v} if not isinstance(v, dict) else v) for k, v in value.items()]
-    elif isinstance(value, list):
-        items = [(s.get("number") if isinstance(s, dict) else None, s) for s in value]
+        items = [(k, v if isinstance(v, dict) else {"text": v}) for k, v in value.items()]
     else:
-        problems.append("sections 应是列表（每项含 number、title、text）")
-        return []
-    out = []
+        items = [(s["number"], s) for s in value]
     official = {s.number: s.title for s in SECTIONS}
+    out = []
     for number, s in items:
-        if not isinstance(s, dict):
-            problems.append(f"sections 中的“{_shown(s)}”应是含 number、title、text 的对象")
-            continue
-        try:
-            n = int(number)
-        except (TypeError, ValueError):
-            problems.append(f"sections 中有一项缺少或写错了 number：{_shown(number)}")
-            continue
+        n = int(number)
         text = s.get("text")
         text = "" if text is None else str(text)
         title = s.get("title") or official.get(n, "")
@@ -276,54 +260,10 @@ def cell_from(value: Any) -> dict:
     return {"value": c.value, "raw": c.raw, "at": None}
 
 
-def _tables(value, ed: Edition, problems) -> dict:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        problems.append("tables 应是对象：{active: …, applications: …, review_litigation: …}")
-        return {}
-    out: dict = {}
-    for tkey, rows in value.items():
-        try:
-            tdef = ed.table(tkey)
-        except KeyError:
-            problems.append(f"不认识的表“{_shown(tkey)}”（可用：{'、'.join(t.key for t in ed.tables)}）")
-            continue
-        if rows is None:
-            continue
-        if not isinstance(rows, dict):
-            problems.append(f"{TABLE_NAMES[tkey]}应是“行→列→数”的对象")
-            continue
-        for rkey, cols in rows.items():
-            rdef = next((r for r in tdef.rows if r.key == rkey), None)
-            if rdef is None:
-                rows_known = "、".join(r.key for r in tdef.rows)
-                problems.append(f"{TABLE_NAMES[tkey]}没有“{_shown(rkey)}”这一行（{ed.name}；可用：{rows_known}）")
-                continue
-            if cols is None:
-                continue
-            if not isinstance(cols, dict):
-                problems.append(f"{TABLE_NAMES[tkey]}「{rdef.name}」应是“列→数”的对象")
-                continue
-            for ckey, cell in cols.items():
-                col = next((c for c in rdef.columns if c.key == ckey), None)
-                if col is None:
-                    columns_known = "、".join(c.key for c in rdef.columns)
-                    problems.append(f"{TABLE_NAMES[tkey]}「{rdef.name}」没有“{_shown(ckey)}”这一列（可用：{columns_known}）")
-                    continue
-                if isinstance(cell, list | tuple | set):
-                    problems.append(f"{ed.cell_label(f'{tkey}.{rkey}.{ckey}')}：应是一个数或文字，而不是列表")
-                    continue
-                if isinstance(cell, dict) and set(cell) - _CELL_KEYS:
-                    problems.append(f"{ed.cell_label(f'{tkey}.{rkey}.{ckey}')}：单元格对象只能有 value、raw、at")
-                    continue
-                c = cell_from(cell)
-                v = c["value"]
-                if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
-                    problems.append(f"{ed.cell_label(f'{tkey}.{rkey}.{ckey}')}：value 应是数字，而不是“{_shown(v)}”")
-                    continue
-                out.setdefault(tkey, {}).setdefault(rkey, {})[ckey] = c
-    return out
+def _tables(value) -> dict:
+    """The tables of valid data as the contract has them: every cell a cell object."""
+    return {t: {r: {c: cell_from(cell) for c, cell in cols.items()} for r, cols in rows.items() if cols is not None}
+            for t, rows in (value or {}).items() if rows is not None}
 
 
 def load_report(path: str | Path) -> Report:
@@ -386,6 +326,7 @@ def clean_agency(name: str | None) -> str | None:
 
 def _merge(report: Report, data: Report, ed: Edition) -> None:
     report.date = data.date or report.date
+    report.signer = data.signer or report.signer
     report.contact = dict(data.contact)
     by_number = {s.number: s for s in report.sections}
     for s in data.sections:
@@ -408,7 +349,7 @@ def _merge(report: Report, data: Report, ed: Edition) -> None:
 def carry_over(report: Report, previous: Report, ed: Edition | None = None,
                formulas: dict | None = None) -> list[str]:
     """Fill what follows from last year's report into the cells the data left empty; the notes say what."""
-    ed = ed or get_edition(report.edition or "2021")
+    ed = ed or (get_edition(report.edition) if report.edition else CURRENT)
     notes: list[str] = []
     prev_label = f"{previous.year}年度报告" if previous.year else "上年报告"
     for table, row, last_row in CARRIED:
@@ -428,7 +369,7 @@ def carry_over(report: Report, previous: Report, ed: Edition | None = None,
                 filled.append(f"{col.label} {format_number(last)}")
             elif here.value is not None and here.value != last:
                 differ.append(f"{col.label}填 {format_number(here.value)}、上年结转下年 {format_number(last)}")
-        name = f"{_TABLE_SHORT[table]}「{rdef.name}」"
+        name = f"{TABLE_SHORT[table]}「{rdef.name}」"
         last_name = ed.table(table).row(last_row).name
         if filled:
             notes.append(f"{name}按{prev_label}“{last_name}”预填：{'、'.join(filled)}")
@@ -559,7 +500,6 @@ def convert(report: Report, target: str) -> Converted:
 
 def _row_label(ed: Edition, ref: str) -> tuple[str, str]:
     """("表二「规章」", "本年新制作数量") for a cell reference."""
-    table, row, col = ref.split(".")
     label = _old_label(ed, ref)
     head, _, col_label = label.rpartition("」")
     return head + "」", col_label

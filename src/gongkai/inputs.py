@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-# What a directory walk picks up; a file named explicitly is read whatever its name.
-REPORT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".shtml", ".xhtml", ".mht", ".mhtml", ".docx", ".doc", ".wps",
-                   ".odt", ".pdf", ".rtf"}
+from .formats import files
+
+# What a directory walk picks up (formats/files.py); a file named explicitly is read whatever its name.
+REPORT_SUFFIXES = files.REPORT_SUFFIXES
 
 
 @dataclass(slots=True)

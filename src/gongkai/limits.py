@@ -7,9 +7,10 @@ environment (read in one place, :func:`from_env`), and the command line (``--max
 Environment: ``GONGKAI_LIMITS="max_file_bytes=20MB,max_seconds=10"`` (comma- or
 space-separated ``name=value`` pairs), or one variable per limit, ``GONGKAI_`` and the name in
 capitals (``GONGKAI_MAX_PDF_PAGES=50``), or the command-line spelling (``GONGKAI_MAX_SIZE=20``,
-``GONGKAI_MAX_DECOMPRESSED=100``, ``GONGKAI_MAX_PAGES=50``, ``GONGKAI_TIMEOUT=10``). Sizes take a
-unit (``KB``, ``MB``, ``GB``; 1024-based); a bare number is bytes for a ``*_bytes`` name and MB
-for ``MAX_SIZE`` / ``MAX_DECOMPRESSED``, as on the command line. Single variables override
+``GONGKAI_MAX_DECOMPRESSED=100``, ``GONGKAI_MAX_PAGES=50``, ``GONGKAI_TIMEOUT=10``,
+``GONGKAI_MAX_MEMORY=1024``). Sizes take a unit (``KB``, ``MB``, ``GB``; 1024-based); a bare number is
+bytes for a ``*_bytes`` name and MB for ``MAX_SIZE`` / ``MAX_DECOMPRESSED`` / ``MAX_MEMORY``, as on the
+command line. Single variables override
 ``GONGKAI_LIMITS``.
 """
 
@@ -20,6 +21,7 @@ import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from .errors import GongkaiError
 
@@ -42,6 +44,7 @@ class Limits:
     max_converter_bytes: int = 1024 * MB  # address space of LibreOffice converting a .doc/.wps/.rtf (a report: < 512 MB)
     max_seconds: float = 60.0  # wall time for reading (and extracting and checking) one file
     max_blocks: int = 200_000  # paragraphs and table rows
+    max_memory_bytes: int = 2048 * MB  # address space a worker process may add while it reads one file
 
 
 class LimitsConfigError(GongkaiError):
@@ -57,6 +60,7 @@ ALIASES = {
     "max_decompressed": ("max_decompressed_bytes", MB),
     "max_pages": ("max_pdf_pages", 1),
     "timeout": ("max_seconds", 1),
+    "max_memory": ("max_memory_bytes", MB),
 }
 _UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": MB, "mb": MB, "mib": MB,
           "g": 1024 * MB, "gb": 1024 * MB, "gib": 1024 * MB}
@@ -67,8 +71,7 @@ def parse_value(name: str, value: str, where: str | None = None) -> tuple[str, i
     """(field name, value) for one ``name=value`` setting; LimitsConfigError if either is wrong."""
     where = where or name
     key = name.strip().lower().replace("-", "_")
-    if key.startswith("gongkai_"):
-        key = key[len("gongkai_"):]
+    key = key.removeprefix("gongkai_")
     bare_unit = 1
     if key in ALIASES:
         key, bare_unit = ALIASES[key]
@@ -89,7 +92,7 @@ def parse_value(name: str, value: str, where: str | None = None) -> tuple[str, i
 
 def with_settings(base: Limits, settings: Mapping[str, object], where: str = "") -> Limits:
     """``base`` with some limits changed: {name or alias: value as text or number}."""
-    changes: dict[str, int | float] = {}
+    changes: dict[str, Any] = {}  # each value of its field's type (parse_value)
     for name, value in settings.items():
         key, number = parse_value(name, str(value), f"{where}{name}" if where else None)
         changes[key] = number

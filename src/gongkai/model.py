@@ -90,6 +90,7 @@ class Report:
     title_at: str | None = None
     date: dt.date | None = None
     date_at: str | None = None
+    signer: str | None = None  # the agency as signed under the report (taken out of the last section's text)
     contact: dict[str, str] = field(default_factory=dict)
     sections: list[Section] = field(default_factory=list)
     tables: dict[str, dict[str, dict[str, Cell]]] = field(default_factory=dict)

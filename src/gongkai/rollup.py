@@ -3,10 +3,10 @@ edition's identities, a line per agency with its key figures and findings, who h
 the ratios reviewers use. Written as JSON or as a formatted Excel workbook.
 
 Summing across editions: a report printed in the other edition than the year's is summed where the two
-editions mean the same thing — table 三 and 四 entirely (2019's single （六）其他处理 row goes to 2021's
-（六）3.其他, and 2021's three （六） rows to 2019's one), and in table 二 the cells whose row and column are
-the same in both (处理决定数量 of 行政许可/处罚/强制). Other table 二 cells of such a report are not summed;
-the roll-up notes it.
+editions mean the same thing, by the one mapping ``gongkai convert`` uses (formats/conversion.py) — table
+三 and 四 entirely (2019's single （六）其他处理 row goes to 2021's （六）3.其他, and 2021's three （六） rows
+to 2019's one), and in table 二 本年新制作数量 ↔ 本年制发件数 of 规章/规范性文件 and 处理决定数量 of
+行政许可/处罚/强制. Other table 二 cells of such a report are not summed; the roll-up notes it.
 """
 
 from __future__ import annotations
@@ -20,41 +20,11 @@ from sqlalchemy import func, select
 
 from .checks import catalogue, check
 from .document import Source
-from .formats import TABLE_NAMES, Edition, edition_for_year, get_edition
+from .formats import CURRENT, EDITIONS, TABLE_NAMES, Edition, edition_for_year, get_edition
 from .formats.common import APPLICANT_COLUMNS, REVIEW_COLUMNS
+from .formats.conversion import cell_map
+from .formats.figures import FIGURES, RATIOS
 from .model import Cell, Report
-
-# key figures per agency: (key, Chinese header, cells summed)
-FIGURES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("new_received", "本年新收申请", ("applications.new_received.total",)),
-    ("carried_over", "上年结转", ("applications.carried_over.total",)),
-    ("granted", "予以公开", ("applications.granted.total",)),
-    ("partially_granted", "部分公开", ("applications.partially_granted.total",)),
-    ("total_processed", "办理结果总计", ("applications.total_processed.total",)),
-    ("carried_forward", "结转下年度", ("applications.carried_forward.total",)),
-    ("review", "行政复议", ("review_litigation.review.total",)),
-    ("review_corrected", "复议纠正", ("review_litigation.review.corrected",)),
-    ("litigation", "行政诉讼",
-     ("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total")),
-    ("litigation_corrected", "诉讼纠正",
-     ("review_litigation.litigation_direct.corrected", "review_litigation.litigation_after_review.corrected")),
-    ("licensing", "行政许可决定", ("active.licensing.decisions",)),
-    ("penalty", "行政处罚决定", ("active.penalty.decisions",)),
-    ("coercion", "行政强制决定", ("active.coercion.decisions",)),
-)
-
-RATIOS: tuple[tuple[str, str, str], ...] = (
-    ("granted_share", "公开率（予以公开+部分公开）/办理总计",
-     "（（一）予以公开 + （二）部分公开）÷ （七）总计"),
-    ("review_correction_rate", "行政复议纠错率",
-     "行政复议结果纠正 ÷ （行政复议总计 − 尚未审结）"),
-    ("litigation_direct_correction_rate", "行政诉讼（未经复议直接起诉）纠错率",
-     "结果纠正 ÷ （总计 − 尚未审结）"),
-    ("litigation_after_review_correction_rate", "行政诉讼（复议后起诉）纠错率",
-     "结果纠正 ÷ （总计 − 尚未审结）"),
-)
-
-_SIXTH_2021 = ("other_no_correction", "other_unpaid_fee", "other_other")
 
 
 def _v(tables: dict, ref: str):
@@ -77,45 +47,38 @@ def _clean(v):
     return v
 
 
-def _div(a, b):
-    if a is None or b is None or not b:
-        return None
-    return a / b
+def figures(tables: dict) -> dict[str, Any]:
+    """The key figures (formats/figures.py) of a report's (or a sum's) values: {table: {row: {column: value}}}."""
+    return {f.key: _sum_refs(tables, f.cells) for f in FIGURES}
 
 
 def ratios(tables: dict) -> dict[str, float | None]:
-    """The reviewers' ratios from a report's (or a sum's) values: {table: {row: {column: value}}}."""
-    g, p, t = (_v(tables, f"applications.{k}.total") for k in ("granted", "partially_granted", "total_processed"))
-    out = {"granted_share": _div((g or 0) + (p or 0), t) if (g is not None or p is not None) else None}
-    for key, group in (("review_correction_rate", "review"),
-                       ("litigation_direct_correction_rate", "litigation_direct"),
-                       ("litigation_after_review_correction_rate", "litigation_after_review")):
-        total = _v(tables, f"review_litigation.{group}.total")
-        pending = _v(tables, f"review_litigation.{group}.pending") or 0
-        corrected = _v(tables, f"review_litigation.{group}.corrected")
-        out[key] = _div(corrected, (total - pending) if total is not None else None)
-    return out
+    """The reviewers' ratios (formats/figures.py) of a report's (or a sum's) values."""
+    return {r.key: r.of(lambda ref: _v(tables, ref)) for r in RATIOS}
 
 
 def map_to_edition(tables: dict, source: str | None, target: Edition) -> tuple[dict, bool]:
-    """A report's values keyed by the target edition (see the module doc); True when some were left out."""
+    """A report's values keyed by the target edition, each cell counted where the editions' mapping
+    (formats/conversion.py) puts it; True when some were left out."""
     out: dict[str, dict[str, dict[str, Any]]] = defaultdict(lambda: defaultdict(dict))
     dropped = False
-    keys = {(t.key, r.key, c.key) for t in target.tables for r in t.rows for c in r.columns}
+    keys = {f"{t.key}.{r.key}.{c.key}" for t in target.tables for r in t.rows for c in r.columns}
+    places = cell_map(source, target.key) if source and source != target.key and source in EDITIONS else {}
     for t, rows in tables.items():
         for r, cols in rows.items():
             for c, v in cols.items():
-                if source != target.key and t == "applications":
-                    if r == "other" and target.key == "2021":
-                        r = "other_other"
-                    elif r in _SIXTH_2021 and target.key == "2019":
-                        prev = out[t]["other"].get(c)
-                        out[t]["other"][c] = v if prev is None else (prev if v is None else prev + v)
-                        continue
-                if (t, r, c) in keys:
-                    out[t][r][c] = v
-                elif v is not None:
-                    dropped = True
+                ref = f"{t}.{r}.{c}"
+                place = places.get(ref, ref if ref in keys else None)
+                if place is None:
+                    dropped = dropped or v is not None
+                    continue
+                pt, pr, pc = place.split(".")
+                cell = out[pt][pr]
+                if pc in cell:  # several cells counted in one: add them up
+                    prev = cell[pc]
+                    cell[pc] = v if prev is None else (prev if v is None else prev + v)
+                else:
+                    cell[pc] = v
     return out, dropped
 
 
@@ -159,7 +122,7 @@ class Rollup:
 
     @property
     def figures(self) -> dict[str, Any]:
-        return {key: _sum_refs(self.totals, refs) for key, _, refs in FIGURES}
+        return figures(self.totals)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -188,7 +151,7 @@ def rollup(store, region: str, year: int) -> Rollup:
     from .store import region_clause
     from .store import schema as S
 
-    edition = edition_for_year(year) or get_edition("2021")
+    edition = edition_for_year(year) or CURRENT
     a, r = S.agencies, S.reports
     with store.engine.connect() as conn:
         agencies = conn.execute(select(a).where(region_clause(region)).order_by(
@@ -239,7 +202,7 @@ def rollup(store, region: str, year: int) -> Rollup:
                     totals[t][rk][c] = _clean(v if cur is None else cur + v)
         lines.append(AgencyLine(
             ag["id"], ag["name"], ag["level"], path, rep["id"], rep["edition"], rep["format"], rep["date"],
-            {key: _sum_refs(mapped, refs) for key, _, refs in FIGURES}, ratios(mapped),
+            figures(mapped), ratios(mapped),
             {"error": rep["errors"], "warning": rep["warnings"], "info": rep["infos"]},
         ))
 
@@ -342,23 +305,23 @@ def write_xlsx(ru: Rollup, path) -> None:
     header(ws, row, ["指标", "数值", "计算方法"])
     row += 1
     rat = ru.ratios
-    for key, name, how in RATIOS:
-        ws.cell(row=row, column=1, value=name).border = border
-        c = ws.cell(row=row, column=2, value=rat[key])
+    for ratio in RATIOS:
+        ws.cell(row=row, column=1, value=ratio.name).border = border
+        c = ws.cell(row=row, column=2, value=rat[ratio.key])
         c.number_format, c.border = PCT, border
-        ws.cell(row=row, column=3, value=how).border = border
+        ws.cell(row=row, column=3, value=ratio.how).border = border
         row += 1
     widths(ws, [46] + [12] * 7)
     ws.freeze_panes = "B4"
 
     # -- 各机关: one line per agency --------------------------------------------------------------
     ws = wb.create_sheet("各机关")
-    cols = (["机关", "级别", "地区", "报告编号", "格式", "文件类型", "落款日期"] + [h for _, h, _ in FIGURES]
-            + ["公开率", "复议纠错率", "诉讼纠错率（直接起诉）", "诉讼纠错率（复议后起诉）", "错误", "警告", "提示"])
+    cols = (["机关", "级别", "地区", "报告编号", "格式", "文件类型", "落款日期"] + [f.name for f in FIGURES]
+            + [r.short for r in RATIOS] + ["错误", "警告", "提示"])
     header(ws, 1, cols)
     for i, ln in enumerate(ru.lines, start=2):
         values = ([ln.name, ln.level, ln.region, ln.report_id, ln.edition, ln.format, ln.date]
-                  + [ln.figures[k] for k, _, _ in FIGURES] + [ln.ratios[k] for k, _, _ in RATIOS]
+                  + [ln.figures[f.key] for f in FIGURES] + [ln.ratios[r.key] for r in RATIOS]
                   + [ln.findings["error"], ln.findings["warning"], ln.findings["info"]])
         for j, v in enumerate(values, start=1):
             c = ws.cell(row=i, column=j, value=v)
@@ -374,11 +337,11 @@ def write_xlsx(ru: Rollup, path) -> None:
     total_row = len(ru.lines) + 2
     ws.cell(row=total_row, column=1, value="合计").font = Font(bold=True)
     figs = ru.figures
-    for j, (k, _, _) in enumerate(FIGURES, start=8):
-        c = ws.cell(row=total_row, column=j, value=figs[k])
+    for j, fig in enumerate(FIGURES, start=8):
+        c = ws.cell(row=total_row, column=j, value=figs[fig.key])
         c.number_format, c.font, c.fill = COUNT, Font(bold=True), sub_fill
-    for j, (k, _, _) in enumerate(RATIOS, start=8 + len(FIGURES)):
-        c = ws.cell(row=total_row, column=j, value=rat[k])
+    for j, ratio in enumerate(RATIOS, start=8 + len(FIGURES)):
+        c = ws.cell(row=total_row, column=j, value=rat[ratio.key])
         c.number_format, c.font, c.fill = PCT, Font(bold=True), sub_fill
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(1, total_row - 1)}"
@@ -409,7 +372,7 @@ def write_xlsx(ru: Rollup, path) -> None:
     ws = wb.create_sheet("说明")
     lines = [f"汇总范围：{ru.region}，{ru.year}年度，各机关当前版本的报告；" + f"按{ru.edition.name}汇总。",
              "空白表示没有任何报告填写该项；0 表示填写为 0。"]
-    lines += [f"{name}：{how}" for _, name, how in RATIOS]
+    lines += [f"{r.name}：{r.how}" for r in RATIOS]
     lines += [f"{TABLE_NAMES[t.key]}：见“汇总表”" for t in ru.edition.tables]
     lines += ru.notes
     for i, text in enumerate(lines, start=1):

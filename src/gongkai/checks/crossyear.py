@@ -10,19 +10,9 @@ from __future__ import annotations
 import re
 
 from ..formats.common import APPLICANT_COLUMNS
+from ..formats.figures import WATCHED
 from .base import rule
 
-# Key figures whose jump from one year to the next a reviewer asks about: (cells summed, name, topic words)
-KEY_FIGURES = (
-    (("applications.new_received.total",), "表三「一、本年新收政府信息公开申请数量」总计", ("申请",)),
-    (("applications.total_processed.total",), "表三「（七）总计」总计（本年办理结果）", ("申请", "办理", "办结")),
-    (("review_litigation.review.total",), "表四行政复议总计", ("复议",)),
-    (("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total"),
-     "表四行政诉讼总计（未经复议直接起诉与复议后起诉之和）", ("诉讼",)),
-    (("active.licensing.decisions",), "表二「行政许可」处理决定数量", ("许可",)),
-    (("active.penalty.decisions",), "表二「行政处罚」处理决定数量", ("处罚",)),
-    (("active.coercion.decisions",), "表二「行政强制」处理决定数量", ("强制",)),
-)
 # The rows these rules read ((table, None) is every row of the table). The store keeps only these of a
 # report in memory for the cross-year rules: a rule reading another row must add it here.
 ROWS_READ = frozenset({
@@ -148,7 +138,8 @@ def large_jump(report, ctx):
         return
     prev = ctx.previous
     py = f"{prev.year}年度" if prev.year else "上一年度"
-    for refs, name, topics in KEY_FIGURES:
+    for fig in WATCHED:  # the key figures whose jump from one year to the next a reviewer asks about
+        refs, name, topics = fig.cells, fig.long, fig.topics
         now, before = _total(report, refs), _total(prev, refs)
         if now is None or before is None:
             continue

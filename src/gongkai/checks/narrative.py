@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..formats import outcome_groups
+from ..formats.common import APPLICATION_ROWS_HEAD
 from ..formats.labels import fold
 from .base import rule
 
@@ -31,12 +33,9 @@ def _m(rx: str, what: str, *alternatives: tuple[str, ...]) -> Mention:
 
 
 _APPS = "applications"
-_WITHHELD = tuple(f"{_APPS}.{k}.total" for k in (
-    "withheld_state_secret", "withheld_prohibited", "withheld_security", "withheld_third_party",
-    "withheld_internal", "withheld_process", "withheld_enforcement_file", "withheld_inquiry"))
-_UNAVAILABLE = tuple(f"{_APPS}.{k}.total" for k in ("unavailable_not_held", "unavailable_needs_creation", "unavailable_unclear"))
-_DECLINED = tuple(f"{_APPS}.{k}.total" for k in (
-    "declined_petition", "declined_duplicate", "declined_publication", "declined_excessive", "declined_confirmation"))
+# the outcomes both editions share, each the total column of its rows (formats: RowDef.group)
+_OUTCOME = {name: tuple(f"{_APPS}.{k}.total" for k in rows)
+            for name, rows in outcome_groups(APPLICATION_ROWS_HEAD).items()}
 _LITIGATION = ("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total")
 
 MENTIONS = (
@@ -49,11 +48,11 @@ MENTIONS = (
     _m(r"结转(?:至|到)?下(?:一)?年度?" + _GAP + _NUM, "结转下年度办理的申请", (f"{_APPS}.carried_forward.total",)),
     _m(r"办结" + _GAP + _NUM, "办结的申请", (f"{_APPS}.total_processed.total",)),
     # (lookbehinds after the literal, not before it: the same matches, and re can skip ahead to 予以公开)
-    _m(r"予以公开(?<!部分予以公开)(?<!不予以公开)" + _GAP + _NUM, "予以公开", (f"{_APPS}.granted.total",)),
-    _m(r"部分公开" + _GAP + _NUM, "部分公开", (f"{_APPS}.partially_granted.total",)),
-    _m(r"不予公开" + _GAP + _NUM, "不予公开", _WITHHELD),
-    _m(r"无法提供" + _GAP + _NUM, "无法提供", _UNAVAILABLE),
-    _m(r"不予处理" + _GAP + _NUM, "不予处理", _DECLINED),
+    _m(r"予以公开(?<!部分予以公开)(?<!不予以公开)" + _GAP + _NUM, "予以公开", _OUTCOME["予以公开"]),
+    _m(r"部分公开" + _GAP + _NUM, "部分公开", _OUTCOME["部分公开"]),
+    _m(r"不予公开" + _GAP + _NUM, "不予公开", _OUTCOME["不予公开"]),
+    _m(r"无法提供" + _GAP + _NUM, "无法提供", _OUTCOME["无法提供"]),
+    _m(r"不予处理" + _GAP + _NUM, "不予处理", _OUTCOME["不予处理"]),
     _m(r"行政复议(?:案件|申请)?" + r"[^\d。；;，,\n]{0,6}?" + _NUM, "行政复议", ("review_litigation.review.total",)),
     _m(r"行政诉讼(?:案件)?" + r"[^\d。；;，,\n]{0,6}?" + _NUM, "行政诉讼", _LITIGATION),
 )

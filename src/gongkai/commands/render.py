@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..formats import EDITIONS
 from ..render import BINARY, format_for
 from ._writing import check_output, computed_notes, echo_notes, fail, load, write_bytes
 
@@ -23,7 +24,7 @@ def register(main: click.Group) -> None:
 @click.option("--yaml", "flag", flag_value="yaml", help="YAML")
 @click.option("--xlsx", "flag", flag_value="xlsx", help="Excel 填报表")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="输出文件；文本格式可不给，输出到屏幕 / output file")
-@click.option("--to", "edition", type=click.Choice(["2019", "2021"]),
+@click.option("--to", "edition", type=click.Choice(sorted(EDITIONS)),
               help="先转换为该版本格式（无法转入的数据会列出）/ convert to this edition first")
 def render(report_path, flag, output, edition):
     """按官方版式重新排版一份报告 / re-typeset a report in the official layout.

@@ -34,7 +34,8 @@ def rollup_cmd(region, year, db, xlsx, as_json):
     纠错率 = 结果纠正 ÷（总计 − 尚未审结），行政复议与两类行政诉讼分别计算。
     退出码: 0; 1 合计表勾稽关系不成立; 2 地区内没有任何机关.
     """
-    from ..rollup import FIGURES, RATIOS, rollup
+    from ..formats.figures import FIGURES, RATIOS
+    from ..rollup import rollup
 
     store = open_store(db)
     try:
@@ -52,9 +53,9 @@ def rollup_cmd(region, year, db, xlsx, as_json):
         click.echo(f"{region} {year}年度汇总（{ru.edition.name}）：应报 {ru.known} 个机关，已报 {len(ru.lines)} 个，"
                    f"未报 {len(ru.missing)} 个")
         figs = ru.figures
-        click.echo("  " + "  ".join(f"{name} {figs[key] if figs[key] is not None else '—'}" for key, name, _ in FIGURES))
+        click.echo("  " + "  ".join(f"{f.name} {figs[f.key] if figs[f.key] is not None else '—'}" for f in FIGURES))
         rat = ru.ratios
-        click.echo("  " + "  ".join(f"{name.split('（')[0]} {_pct(rat[key])}" for key, name, _ in RATIOS))
+        click.echo("  " + "  ".join(f"{r.name.split('（')[0]} {_pct(rat[r.key])}" for r in RATIOS))
         for f in ru.findings:
             click.echo(f"  {f.code} {f.severity} {f.message}")
         if ru.missing:

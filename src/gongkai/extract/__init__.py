@@ -25,6 +25,7 @@ def extract(doc: Document) -> Report:
     report.agency = meta.agency_from(title)
     report.date, report.date_at = meta.find_date(paragraphs, doc.meta)
     report.contact = meta.find_contact(body[:6000])
+    meta.take_signature(report)
 
     res = tables.scan(units)
     report.edition = tables.detect_edition(res)

@@ -1,4 +1,5 @@
-"""The report's own facts outside the tables: title, agency, year, printed date, contact."""
+"""The report's own facts outside the tables: title, agency, year, printed date, contact, and the
+signature (the agency and the date printed under the last section)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 import re
 
 from ..formats.labels import chinese_number, fold
+from ..model import Report
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年度?")
 _TITLE_SUFFIX = re.compile(
@@ -20,7 +22,7 @@ _ISO_DATE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 _PHONE = re.compile(r"(?:联系电话|咨询电话|电话|联系方式)\s*[:：]?\s*([0-9０-９（）()\-－—\s、/]{7,40}[0-9０-９])")
 _ADDRESS = re.compile(r"(?:通讯地址|通信地址|联系地址|办公地址|地址)\s*[:：]\s*([^，。；;,（）()\n]{4,60})")
 _POSTCODE = re.compile(r"(?:邮政编码|邮编)\s*[:：]?\s*(\d{6})")
-_EMAIL = re.compile(r"(?:电子邮箱|电子信箱|邮箱|E-?mail)\s*[:：]?\s*([\w.\-]+@[\w\-]+(?:\.[\w\-]+)+)", re.I)
+_EMAIL = re.compile(r"(?:电子邮箱|电子信箱|邮箱|E-?mail)\s*[:：]?\s*([\w.\-]+@[\w\-]+(?:\.[\w\-]+)+)", re.IGNORECASE)
 
 
 def find_title(paragraphs: list[tuple[str, str]]) -> tuple[str | None, str | None]:
@@ -117,3 +119,49 @@ def find_contact(text: str) -> dict[str, str]:
         if m:
             out[key] = m.group(1).strip(" 　")
     return out
+
+
+_AGENCYISH = re.compile(
+    r"^[^，。；：,.;:！？!?“”\"\s]{2,40}(?:政府|局|委员会|委|办公室|办|办事处|中心|院|所|队|站|厅|处|会|室|部|署|馆|社|街道|乡|镇)$"
+)
+
+
+def split_signature(text: str, agency: str | None) -> tuple[str, str | None, dt.date | None]:
+    """(text without the signature, the signing agency, the signed date) for a section's text.
+
+    What is printed after the last section — the agency and the date — comes as that section's
+    last paragraphs; they belong to the signature, not to the section. The last paragraph is the
+    date when it reads as one; the one before it (or the last, without a date) is the signing agency
+    when it is the report's agency, part of it, or shaped like an agency's name.
+    """
+    lines = text.split("\n")
+    signed_date = parse_date(lines[-1]) if lines else None
+    if signed_date is not None:
+        lines.pop()
+    signer = None
+    if lines:
+        last = lines[-1].strip()
+        same = agency is not None and len(agency) > 0 and len(last) >= 2 and \
+            (last == agency or agency.endswith(last) or last.endswith(agency))
+        if same or (signed_date is not None and _AGENCYISH.match(last)):
+            signer = last
+            lines.pop()
+    if signed_date is None and signer is None:
+        return text, None, None
+    return "\n".join(lines).rstrip("\n"), signer, signed_date
+
+
+def take_signature(report: Report) -> None:
+    """Move the signature out of the last section's text: the agency to ``report.signer``, the date
+    to ``report.date`` when the report has none yet."""
+    if not report.sections:
+        return
+    last = report.sections[-1]
+    text, signer, signed = split_signature(last.text, report.agency)
+    if signer is None and signed is None:
+        return
+    last.text = text
+    last.spans = [span for span in last.spans if span[0] < len(text)]
+    report.signer = signer
+    if report.date is None and signed is not None:
+        report.date = signed

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..formats import EDITIONS, edition_markers
+from ..formats import EDITIONS, SECTION_TABLE, edition_markers
 from ..formats.base import Column, RowDef
 from ..formats.labels import body_key, fold, similarity
 from ..model import LabelSeen, Report
@@ -18,7 +18,6 @@ from .digits import group_totals_constraint, row_total_constraint, split_run
 from .units import Unit
 from .values import is_value_text, make_cell
 
-SECTION_TABLE = {2: "active", 3: "applications", 4: "review_litigation"}
 _UNIT_WORDS = re.compile(r"(万元|亿元|千元|元|件|条|个|项|次|起)")
 FUZZY_THRESHOLD = 0.8
 

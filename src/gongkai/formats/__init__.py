@@ -1,7 +1,7 @@
 """The format editions as data. Readers, checks, renderers, the store and the UI derive from here.
 
-Adding an edition is adding a module with an ``EDITION`` like ``edition2021`` and listing it
-in ``EDITIONS``.
+Adding an edition is adding a module with an ``EDITION`` like ``edition2021``, listing it in
+``EDITIONS`` and saying in conversion.py how the editions' cells correspond (docs/formats.md).
 """
 
 from __future__ import annotations
@@ -10,12 +10,18 @@ from dataclasses import dataclass
 from functools import cache
 
 from . import edition2019, edition2021
-from .base import Column, Edition, Identity, RowDef, SectionDef, TableDef
+from .base import Column, Edition, Identity, RowDef, SectionDef, TableDef, TableName
+from .common import TABLES, outcome_groups
 from .labels import body_key, label_key
 
 EDITIONS: dict[str, Edition] = {e.key: e for e in (edition2019.EDITION, edition2021.EDITION)}
-TABLE_KEYS = ("active", "applications", "review_litigation")
-TABLE_NAMES = {"active": "表二（主动公开）", "applications": "表三（依申请公开）", "review_litigation": "表四（复议诉讼）"}
+# the edition of the newest reports: what applies when neither a report nor its year says
+CURRENT: Edition = max(EDITIONS.values(), key=lambda e: e.first_year)
+TABLE_KEYS = tuple(t.key for t in TABLES)
+TABLE_NAMES = {t.key: t.name for t in TABLES}  # 表二（主动公开）
+TABLE_SHORT = {t.key: t.short for t in TABLES}  # 表二
+TABLE_SECTION = {t.key: t.section for t in TABLES}  # the section each table is printed in
+SECTION_TABLE = {t.section: t.key for t in TABLES}
 
 
 def get_edition(key: str) -> Edition:
@@ -97,18 +103,25 @@ def edition_markers() -> dict[str, frozenset[str]]:
 
 
 __all__ = [
-    "Column",
+    "CURRENT",
     "EDITIONS",
+    "SECTION_TABLE",
+    "TABLES",
+    "TABLE_KEYS",
+    "TABLE_NAMES",
+    "TABLE_SECTION",
+    "TABLE_SHORT",
+    "Column",
     "Edition",
     "Identity",
     "LabelEntry",
     "RowDef",
     "SectionDef",
-    "TABLE_KEYS",
-    "TABLE_NAMES",
     "TableDef",
+    "TableName",
     "edition_for_year",
     "edition_markers",
     "get_edition",
     "label_index",
+    "outcome_groups",
 ]

@@ -30,6 +30,21 @@ class RowDef:
 
 
 @dataclass(frozen=True, slots=True)
+class TableName:
+    """What a table is called and the section it is printed in: the same in every edition."""
+
+    key: str  # active | applications | review_litigation
+    short: str  # 表二
+    topic: str  # 主动公开
+    section: int
+
+    @property
+    def name(self) -> str:
+        """表二（主动公开）: the table in messages and sheet names."""
+        return f"{self.short}（{self.topic}）"
+
+
+@dataclass(frozen=True, slots=True)
 class TableDef:
     key: str  # active | applications | review_litigation
     title: str  # the section heading the table belongs to
@@ -39,6 +54,8 @@ class TableDef:
     header_variants: tuple[str, ...] = ()
     # review_litigation prints all groups in one row: values come in this order
     single_row: bool = False
+    short: str = ""  # 表二 (from common.TABLES, like key, title and section)
+    name: str = ""  # 表二（主动公开）
 
     def row(self, key: str) -> RowDef:
         for r in self.rows:
@@ -93,5 +110,4 @@ class Edition:
         t = self.table(table)
         r = t.row(row)
         c = next(c for c in r.columns if c.key == col)
-        prefix = {"active": "表二", "applications": "表三", "review_litigation": "表四"}[table]
-        return f"{prefix}「{r.name}」{c.label}"
+        return f"{t.short}「{r.name}」{c.label}"

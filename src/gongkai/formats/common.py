@@ -3,7 +3,10 @@ and table 四. Labels are the official ones, character for character."""
 
 from __future__ import annotations
 
-from .base import Column, Identity, RowDef, SectionDef, TableDef
+import re
+from collections.abc import Iterable
+
+from .base import Column, Identity, RowDef, SectionDef, TableDef, TableName
 
 SECTIONS = (
     SectionDef(1, "总体情况", keywords=("总体情况", "基本情况", "概述")),
@@ -24,8 +27,28 @@ SECTIONS = (
     SectionDef(6, "其他需要报告的事项", variants=("其他事项",), keywords=("其他需要报告", "其他事项")),
 )
 
+# The three tables every edition has, named and placed alike in both.
+TABLES = (
+    TableName("active", "表二", "主动公开", 2),
+    TableName("applications", "表三", "依申请公开", 3),
+    TableName("review_litigation", "表四", "复议诉讼", 4),
+)
+_NUMERALS = "一二三四五六七八九十"
+
+
+def table(key: str, rows: tuple[RowDef, ...], **details) -> TableDef:
+    """An edition's table ``key`` with its name, its section and that section's official heading."""
+    name = next(t for t in TABLES if t.key == key)
+    section = next(s for s in SECTIONS if s.number == name.section)
+    title = f"{_NUMERALS[section.number - 1]}、{section.title}"
+    return TableDef(key=key, title=title, section=section.number, rows=rows, short=name.short, name=name.name,
+                    **details)
+
+
 # Headings some reports add when they split 五 (then 其他 moves to 七).
 EXTRA_SECTION_KEYWORDS = ("下一步工作", "工作打算", "工作计划", "改进措施", "工作考核", "社会评议", "责任追究")
+
+RESULTS = "三、本年度办理结果"  # the merged label over the outcome rows of table 三
 
 APPLICANT_COLUMNS = (
     Column("natural_person", "自然人"),
@@ -41,7 +64,7 @@ APPLICATION_HEADERS = (
     "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
     "申请人情况",
     "法人或其他组织",
-    "三、本年度办理结果",
+    RESULTS,
     "（三）不予公开",
     "（四）无法提供",
     "（五）不予处理",
@@ -56,11 +79,11 @@ def _r(key, label, group=None, short=None, variants=()):
 APPLICATION_ROWS_HEAD = (
     _r("new_received", "一、本年新收政府信息公开申请数量", short="一、本年新收"),
     _r("carried_over", "二、上年结转政府信息公开申请数量", short="二、上年结转"),
-    _r("granted", "（一）予以公开", "三、本年度办理结果", short="（一）予以公开"),
+    _r("granted", "（一）予以公开", RESULTS, short="（一）予以公开"),
     _r(
         "partially_granted",
         "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-        "三、本年度办理结果",
+        RESULTS,
         short="（二）部分公开",
         variants=("（二）部分公开",),
     ),
@@ -88,12 +111,28 @@ APPLICATION_ROWS_HEAD = (
 )
 
 APPLICATION_ROWS_TAIL = (
-    _r("total_processed", "（七）总计", "三、本年度办理结果", short="（七）总计"),
+    _r("total_processed", "（七）总计", RESULTS, short="（七）总计"),
     _r("carried_forward", "四、结转下年度继续办理", short="四、结转下年度继续办理"),
 )
 
 # The outcome rows that （七）总计 adds up: everything between 二 and （七）.
 NOT_OUTCOMES = {"new_received", "carried_over", "total_processed", "carried_forward"}
+_OUTCOME_NUMBER = re.compile(r"^（[一二三四五六七八九十]+）")
+
+
+def outcome_groups(rows: Iterable[RowDef]) -> dict[str, tuple[str, ...]]:
+    """The outcomes of table 三 (予以公开 … 其他处理) → the rows counted under each, in printed order.
+
+    A row under a numbered group (（三）不予公开) counts under that group; a row placed directly under
+    三、本年度办理结果 (（一）予以公开, 2019's （六）其他处理) is an outcome of its own."""
+    out: dict[str, list[str]] = {}
+    for r in rows:
+        if r.key in NOT_OUTCOMES:
+            continue
+        head = r.group if r.group and r.group != RESULTS else r.name
+        out.setdefault(_OUTCOME_NUMBER.sub("", head), []).append(r.key)
+    return {name: tuple(keys) for name, keys in out.items()}
+
 
 REVIEW_COLUMNS = (
     Column("upheld", "结果维持"),
@@ -103,10 +142,8 @@ REVIEW_COLUMNS = (
     Column("total", "总计"),
 )
 
-REVIEW_LITIGATION = TableDef(
-    key="review_litigation",
-    title="四、政府信息公开行政复议、行政诉讼情况",
-    section=4,
+REVIEW_LITIGATION = table(
+    "review_litigation",
     rows=(
         RowDef("review", "行政复议", REVIEW_COLUMNS, short="行政复议"),
         RowDef("litigation_direct", "未经复议直接起诉", REVIEW_COLUMNS, group="行政诉讼", short="行政诉讼（未经复议直接起诉）"),

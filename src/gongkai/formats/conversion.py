@@ -5,6 +5,9 @@ one (``moves``), which old values have no place there and why (``dropped``), and
 the new edition nothing fills (``unfilled``). Cells not named anywhere keep their place: both
 editions share table 三's rows (except （六）) and table 四 entirely, with the same keys.
 
+The same data says how values of two editions add up (:func:`cell_map`, used by the roll-up): a
+moved cell is counted where it moves to, in either direction.
+
 Every reason is written for the person who will fill in the report, in Chinese.
 """
 
@@ -20,6 +23,9 @@ class Move:
     source: str  # "table.row.column" in the old edition
     target: str  # "table.row.column" in the new edition
     note: str | None = None  # said whenever a value is moved this way
+    # further cells of the new edition the old value stands for as well (they are listed as unfilled):
+    # counted back into the old cell when the new edition's values are summed in the old one
+    covers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +71,7 @@ CONVERSIONS: dict[tuple[str, str], Conversion] = {
                     f"applications.other_other.{c}",
                     note="2019年版“（六）其他处理”只有一行，已整体转入2021年版“（六）其他处理 3.其他”；"
                     "其中如有“申请人无正当理由逾期不补正”或“逾期未按收费通知要求缴纳费用”的申请，请改填到（六）1、（六）2",
+                    covers=(f"applications.other_no_correction.{c}", f"applications.other_unpaid_fee.{c}"),
                 )
                 for c in ("natural_person", "commercial", "research", "social_welfare", "legal_service",
                           "other_org", "total")
@@ -122,6 +129,36 @@ def get_conversion(source: str, target: str) -> Conversion:
         raise KeyError(f"没有从{source}年版到{target}年版的转换（已有：{known}）") from None
 
 
+def _cells(edition: str) -> set[str]:
+    ed = get_edition(edition)
+    return {f"{t.key}.{r.key}.{c.key}" for t in ed.tables for r in t.rows for c in r.columns}
+
+
+def cell_map(source: str, target: str) -> dict[str, str | None]:
+    """Each cell of edition ``source`` → the cell of edition ``target`` its value is counted in (None: in
+    none, the two mean different things). From the conversion between the two, whichever way it goes:
+    a moved cell goes where it is moved (or back); a dropped or unfilled one goes nowhere; any other
+    cell keeps its place when the other edition has it. Editions without a conversion share the cells
+    they both have."""
+    src, dst = _cells(source), _cells(target)
+    out: dict[str, str | None] = {ref: ref if ref in dst else None for ref in src}
+    if (source, target) in CONVERSIONS:
+        conv = CONVERSIONS[(source, target)]
+        for d in conv.dropped:
+            out.update(dict.fromkeys(expand(d.source, source)))
+        out.update({m.source: m.target for m in conv.moves})
+    elif (target, source) in CONVERSIONS:
+        conv = CONVERSIONS[(target, source)]
+        for u in conv.unfilled:
+            out.update(dict.fromkeys(expand(u.target, source)))
+        # an old cell dropped or moved elsewhere is another thing than a new cell of the same name
+        gone = [ref for d in conv.dropped for ref in expand(d.source, target)] + [m.source for m in conv.moves]
+        out.update(dict.fromkeys(ref for ref in gone if ref in out))
+        for m in conv.moves:
+            out.update(dict.fromkeys((m.target, *m.covers), m.source))
+    return out
+
+
 def expand(pattern: str, edition: str) -> tuple[str, ...]:
     """"table.row.*" → every cell of that row in ``edition``; a full reference stays as it is."""
     table, row, col = pattern.split(".")
@@ -158,4 +195,8 @@ def check_conversion(conv: Conversion) -> list[str]:
     for ref in moved | dropped:
         if ref not in src_cells:
             problems.append(f"{ref} is not a cell of the {conv.source} edition")
+    for m in conv.moves:
+        for ref in m.covers:
+            if ref not in unfilled:
+                problems.append(f"{ref}, covered by {m.source}, is not listed as unfilled")
     return problems

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from .base import Column, Edition, RowDef, TableDef
+from .base import Column, Edition, RowDef
 from .common import (
     APPLICATION_HEADERS,
     APPLICATION_ROWS_HEAD,
     APPLICATION_ROWS_TAIL,
+    RESULTS,
     REVIEW_LITIGATION,
     SECTIONS,
     _r,
     application_identities,
+    table,
 )
 
 _DOCS = (
@@ -29,10 +31,8 @@ _PROCUREMENT = (
     Column("amount", "采购总金额", variants=("采购总金额（单位：万元，保留4位小数）", "采购总金额（万元）"), kind="amount"),
 )
 
-ACTIVE = TableDef(
-    key="active",
-    title="二、主动公开政府信息情况",
-    section=2,
+ACTIVE = table(
+    "active",
     rows=(
         RowDef("regulations", "规章", _DOCS, caption="第二十条第（一）项"),
         RowDef("normative_documents", "规范性文件", _DOCS, caption="第二十条第（一）项"),
@@ -55,12 +55,10 @@ ACTIVE = TableDef(
     header_variants=("采购总金额（单位：万元，保留4位小数）", "采购总金额（万元）", "采购总金额（元）", "本年增减"),
 )
 
-APPLICATION_ROWS = APPLICATION_ROWS_HEAD + (_r("other", "（六）其他处理", "三、本年度办理结果", "（六）其他处理"),) + APPLICATION_ROWS_TAIL
+APPLICATION_ROWS = APPLICATION_ROWS_HEAD + (_r("other", "（六）其他处理", RESULTS, "（六）其他处理"),) + APPLICATION_ROWS_TAIL
 
-APPLICATIONS = TableDef(
-    key="applications",
-    title="三、收到和处理政府信息公开申请情况",
-    section=3,
+APPLICATIONS = table(
+    "applications",
     rows=APPLICATION_ROWS,
     headers=APPLICATION_HEADERS,
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import Column, Edition, RowDef, TableDef
+from .base import Column, Edition, RowDef
 from .common import (
     APPLICATION_HEADERS,
     APPLICATION_ROWS_HEAD,
@@ -11,6 +11,7 @@ from .common import (
     SECTIONS,
     _r,
     application_identities,
+    table,
 )
 
 _DOCS = (
@@ -21,10 +22,8 @@ _DOCS = (
 _DECISIONS = (Column("decisions", "本年处理决定数量"),)
 _FEES = (Column("amount", "本年收费金额（单位：万元）", kind="amount", unit="万元"),)
 
-ACTIVE = TableDef(
-    key="active",
-    title="二、主动公开政府信息情况",
-    section=2,
+ACTIVE = table(
+    "active",
     rows=(
         RowDef("regulations", "规章", _DOCS, caption="第二十条第（一）项"),
         RowDef("normative_documents", "行政规范性文件", _DOCS, variants=("规范性文件",), caption="第二十条第（一）项"),
@@ -58,10 +57,8 @@ APPLICATION_ROWS = (
     + APPLICATION_ROWS_TAIL
 )
 
-APPLICATIONS = TableDef(
-    key="applications",
-    title="三、收到和处理政府信息公开申请情况",
-    section=3,
+APPLICATIONS = table(
+    "applications",
     rows=APPLICATION_ROWS,
     headers=APPLICATION_HEADERS,
 )

@@ -12,7 +12,7 @@ from functools import lru_cache
 # A length-preserving fold: full-width ASCII to ASCII, odd spaces to a space, quote and
 # dash variants to one of each. Length-preserving so positions in folded text are positions
 # in the original.
-_FOLD_MAP = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FOLD_MAP: dict[int, int | str] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FOLD_MAP.update({ord(c): " " for c in "\u3000\xa0\u2002\u2003\u2009\u200b\ufeff\u2007\u202f"})
 _FOLD_MAP.update({ord(c): '"' for c in "“”„‟＂「」『』"})
 _FOLD_MAP.update({ord(c): "'" for c in "‘’"})

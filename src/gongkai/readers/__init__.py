@@ -19,22 +19,13 @@ from typing import BinaryIO
 
 from ..document import Document, Source
 from ..errors import GongkaiError, LimitExceeded, ReadError
+from ..formats import files
 from ..limits import DEFAULT_LIMITS, Limits
 from .encoding import utf16_without_bom
 
-# format name -> module under gongkai.readers that reads it
-READER_MODULES = {
-    "text": "text",
-    "html": "html",
-    "docx": "docx",
-    "pdf": "pdf",
-    "doc": "legacy",
-    "wps": "legacy",
-    "rtf": "legacy",
-    "odt": "legacy",
-    "wordml": "legacy",
-    "mht": "html",
-}
+# format name -> module under gongkai.readers that reads it (formats/files.py)
+READER_MODULES = files.READER_MODULES
+_FORMAT_NAMES = {f.key: f.noun for f in files.REPORT_FORMATS}
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_MARKERS = (b"<html", b"<!doctype html", b"<body", b"<table", b"<head", b"<meta", b"<div", b"<p>", b"<p ")
@@ -269,14 +260,3 @@ def read_limited(stream: BinaryIO, limits: Limits = DEFAULT_LIMITS) -> bytes:
             f"file too large (more than {limits.max_file_bytes} bytes; see --max-size or GONGKAI_MAX_SIZE)",
         )
     return data
-
-
-_FORMAT_NAMES = {
-    "text": "纯文本",
-    "html": "网页",
-    "docx": "Word 文档",
-    "doc": "Word 97-2003 文档",
-    "wps": "WPS 文档",
-    "rtf": "RTF 文档",
-    "pdf": "PDF",
-}

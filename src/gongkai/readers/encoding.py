@@ -1,83 +1,93 @@
-"""Decoding text whose encoding nobody declared: UTF-8 (with or without BOM), UTF-16, GB18030."""
+"""Decoding text whose encoding nobody declared, or declared wrongly.
+
+What the bytes say for certain comes first; what they only suggest is left to charset-normalizer:
+
+1. a byte-order mark says UTF-8 or UTF-16 (editors also put the UTF-8 mark in front of GBK text: a
+   marked file that is not UTF-8 is detected like an unmarked one);
+2. bytes that are valid UTF-8 (and hold no NUL, which UTF-16 text does) are UTF-8: Chinese in
+   GB18030 is practically never valid UTF-8;
+3. a web page's own label, when the bytes decode under it (labels of single-byte Western encodings
+   are not used: they decode any bytes, and no Chinese report is written in them);
+4. otherwise charset-normalizer chooses among the encodings Chinese reports are written in: GB18030
+   (the superset of GB2312 and GBK), Big5, UTF-8, UTF-16 without a mark;
+5. nothing decodes cleanly (a cut or a bad copy): the text is what has the fewest damaged
+   characters, UTF-8 or GB18030.
+"""
 
 from __future__ import annotations
 
+import codecs
 import re
 
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
+from charset_normalizer import from_bytes
+
+_CANDIDATES = ["utf_8", "gb18030", "big5", "utf_16_le", "utf_16_be"]
+_UTF16 = ["utf_16_le", "utf_16_be"]
+_SAMPLE = 1 << 20  # bytes of a file charset-normalizer looks at
+_GB = {"gb2312", "gbk", "gb18030", "hz", "hz_gb_2312", "cp936", "euc_cn", "x_gbk", "x_gb18030", "gb_2312_80",
+       "csgb2312", "chinese"}
 
 
 def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
-    """Return (text, encoding). ``declared`` (a page's meta charset) is tried first, but a
-    label that does not fit the bytes loses to what the bytes are."""
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            if enc == "utf-8-sig":
-                return _utf8_marked(data)
-            return data.decode(enc, "replace"), enc
-    unmarked = utf16_without_bom(data)
-    if unmarked:
+    """Return (text, encoding); ``declared`` is a page's meta charset."""
+    if data.startswith(codecs.BOM_UTF8):
         try:
-            return data.decode(unmarked), unmarked
+            return data.decode("utf-8-sig"), "utf-8-sig"
+        except UnicodeDecodeError:
+            return _detect(data[3:], "utf-8-sig")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", "replace"), "utf-16"
+    if b"\x00" not in data:
+        try:
+            return data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             pass
-    candidates = []
-    if declared and is_web_label(declared):
-        candidates.append(_canonical(declared))
-    candidates += ["utf-8", "gb18030"]
-    for enc in candidates:
+    label = usable_label(declared)
+    if label:
         try:
-            return data.decode(enc), enc
+            return data.decode(label), label
         except (UnicodeDecodeError, LookupError):
-            continue
-    # a UTF-8 or GBK file with a few damaged bytes (a cut, a bad copy) is still that file
-    for enc in ("utf-8", "gb18030"):
-        text = data.decode(enc, "replace")
-        if text.count("\ufffd") <= max(8, len(data) // 1000):
-            return text, enc
-    guess = _guess(data)
-    if guess:
-        return data.decode(guess, "replace"), guess
-    return data.decode("utf-8", "replace"), "utf-8"
+            pass
+    return _detect(data, "utf-8")
 
 
 def utf16_without_bom(data: bytes) -> str | None:
-    """"utf-16-le" or "utf-16-be" for UTF-16 without a byte-order mark, told by where the zero bytes
-    of its ASCII characters fall (digits, spaces and line breaks are plenty in any report); else None."""
+    """"utf-16-le" or "utf-16-be" when ``data`` (the start of a file is enough) is UTF-16 without a
+    byte-order mark, as charset-normalizer tells; else None. Text without NUL bytes is never UTF-16
+    (its ASCII characters, line breaks and digits hold one each), which keeps the common case fast."""
     sample = data[:8192]
+    sample = sample[:len(sample) & ~1]
     if b"\x00" not in sample or len(sample) < 16:
         return None
-    half = len(sample) // 2
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if odd >= 0.02 * half and even * 5 <= odd:
-        return "utf-16-le"
-    if even >= 0.02 * half and odd * 5 <= even:
-        return "utf-16-be"
-    return None
+    best = from_bytes(sample, cp_isolation=_UTF16, preemptive_behaviour=False).best()
+    return _name(best.encoding) if best is not None else None
 
 
-def _utf8_marked(data: bytes) -> tuple[str, str]:
-    """Bytes that start with the UTF-8 mark. Editors add the mark to GBK files they were told were
-    UTF-8 (or a GBK file is saved after a mark was pasted in): when the rest is not UTF-8 but is
-    GB18030, it is GB18030."""
-    try:
-        return data.decode("utf-8-sig"), "utf-8-sig"
-    except UnicodeDecodeError:
-        pass
-    text = data.decode("utf-8-sig", "replace")
-    bad = text.count("\ufffd")
-    if bad > 8:
-        try:
-            return data[3:].decode("gb18030"), "gb18030"
-        except UnicodeDecodeError:
-            other = data[3:].decode("gb18030", "replace")
-            if other.count("\ufffd") * 4 < bad:
-                return other, "gb18030"
-    return text, "utf-8-sig"
+def _detect(data: bytes, damaged_default: str) -> tuple[str, str]:
+    best = from_bytes(_sample(data), cp_isolation=_CANDIDATES, preemptive_behaviour=False).best()
+    if best is not None:
+        encoding = _name(best.encoding)
+        return data.decode(encoding, "replace"), encoding
+    # nothing decodes without errors: the reading with the fewest damaged characters (UTF-8 first)
+    readings = [(data.decode(enc, "replace"), enc) for enc in ("utf-8", "gb18030")]
+    text, encoding = min(readings, key=lambda r: r[0].count("\ufffd"))
+    return text, damaged_default if encoding == "utf-8" else encoding
+
+
+def _sample(data: bytes) -> bytes:
+    """The first MB of ``data``, ended after a line break (no multi-byte character is cut)."""
+    if len(data) <= _SAMPLE:
+        return data
+    cut = data.rfind(b"\n", 0, _SAMPLE) + 1
+    if cut <= 0:
+        return data[:_SAMPLE]
+    return data[:cut + 1] if cut % 2 and b"\x00" in data[:64] else data[:cut]  # (UTF-16: the whole code unit)
+
+
+def _name(codec: str) -> str:
+    """The name a file's encoding is reported by: GB2312 and GBK as GB18030, their superset."""
+    name = codec.lower().replace("-", "_")
+    return "gb18030" if name in _GB else name.replace("_", "-")
 
 
 # Labels a page may declare that browsers honour (the WHATWG Encoding Standard's, roughly). Python
@@ -90,22 +100,20 @@ _WEB_LABEL = re.compile(
     r"|euc-kr|ks_c_5601-1987|windows-949|cp949|iso[-_]?8859-\d{1,2}|latin-?\d|l\d|windows-125\d|cp125\d"
     r"|us-ascii|ascii|koi8-[ru]|macintosh|ibm866|windows-874|tis-620)$"
 )
+_SINGLE_BYTE = re.compile(r"^(?:iso[-_]?8859|latin|l\d|windows-125|cp125|us-ascii$|ascii$|koi8|macintosh|ibm866"
+                          r"|windows-874|tis-620)")
 
 
 def is_web_label(name: str) -> bool:
     return bool(_WEB_LABEL.match(name.strip().strip("\"'").lower()))
 
 
-def _canonical(name: str) -> str:
-    n = name.strip().strip("\"'").lower()
-    # GB2312 and GBK pages routinely hold characters only GB18030 has; it is their superset.
-    if n in {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"}:
-        return "gb18030"
-    return n
-
-
-def _guess(data: bytes) -> str | None:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:200_000]).best()
-    return best.encoding if best else None
+def usable_label(declared: str | None) -> str | None:
+    """The codec a declared label names, if it may decide: a web label of a multi-byte encoding
+    (GB2312 and GBK pages routinely hold characters only GB18030 has: they are read as GB18030)."""
+    if not declared or not is_web_label(declared):
+        return None
+    name = declared.strip().strip("\"'").lower()
+    if _SINGLE_BYTE.match(name):
+        return None
+    return "gb18030" if name.replace("-", "_") in _GB or name == "hz-gb-2312" else name

@@ -2,10 +2,10 @@
 
 Steps:
 
-1. Charset: valid UTF-8 is UTF-8 whatever the page says; otherwise the ``<meta charset>`` /
-   ``http-equiv`` label (or an XML declaration) in the first bytes, then GB18030 (the superset
-   of the GB2312 and GBK that old pages are labelled with). A UTF-8 page with a few broken
-   characters stays UTF-8. See :func:`_decode`.
+1. Charset: valid UTF-8 is UTF-8 whatever the page says (most pages are handed to the parser as
+   they are); otherwise the ``<meta charset>`` / ``http-equiv`` label (or an XML declaration) in
+   the first bytes when the bytes decode under it, else charset-normalizer's choice; a UTF-8 page
+   with a few broken characters stays UTF-8 (readers/encoding.py).
 2. Parse with lxml's HTML parser: no network, comments and processing instructions removed,
    libxml2's own limits on (depth 256, no huge text nodes; a page nested deeper because of
    unclosed <font>/<span> tags is parsed again without them). Scripts, styles, frames, form
@@ -113,11 +113,8 @@ _CHARSET_RE = re.compile(
     rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)|<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_:.\-]+)""",
     re.IGNORECASE,
 )
-_SINGLE_BYTE_LABELS = re.compile(r"^(iso[-_]?8859|latin|windows-125|cp125|us-ascii$|ascii$)", re.IGNORECASE)
-_GB_LABELS = frozenset({"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "euc-cn", "gb18030", "x-gb18030", "csgb2312"})
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 _NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
-_HIGH_BYTES = bytes(range(0x80, 0x100))
 _CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
 _DIGITS = re.compile(r"\d+")
 _DATE_RE = re.compile(  # (发布/成文/印发…时间: the word before 时间 changes nothing, and starting at 时间 is faster)
@@ -257,47 +254,13 @@ def _maybe_utf8(data: bytes) -> bool:
 
 
 def _decode(data: bytes) -> tuple[bytes, str]:
-    """(the page as UTF-8 bytes for the parser, the encoding it was in)."""
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        text, encoding = decode_text(data, _declared_charset(data))
-    else:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            text, encoding = _decode_unmarked(data, _declared_charset(data))
-        else:
-            if b"\x00" not in data:
-                return data, "utf-8"  # the bytes are already what the parser is told they are
-            text, encoding = data.decode("utf-8"), "utf-8"
+    """(the page as UTF-8 bytes for the parser, the encoding it was in; see readers/encoding.py)."""
+    text, encoding = decode_text(data, _declared_charset(data))
     text = text.lstrip("\ufeff")
     if "\x00" in text:
         text = text.replace("\x00", "")
     # A label inside the page must not override what we decoded: the parser gets UTF-8 and is told so.
     return text.encode("utf-8", "replace"), encoding
-
-
-def _decode_unmarked(data: bytes, declared: str | None) -> tuple[str, str]:
-    """Bytes without a BOM that are not valid UTF-8."""
-    non_ascii = len(data) - len(data.translate(None, _HIGH_BYTES))
-    # A UTF-8 page with a few broken characters (a CMS cutting a string in the middle of a
-    # character) is still UTF-8: GB18030 would decode its Chinese as nonsense without an error.
-    text = data.decode("utf-8", "replace")
-    if text.count("\ufffd") <= max(8, non_ascii // 1000):
-        return text, "utf-8"
-    label = declared.strip("\"' ").lower() if declared else None
-    if label in _GB_LABELS or (label and _SINGLE_BYTE_LABELS.match(label)) or (label and not is_web_label(label)):
-        label = None  # GB labels are read as GB18030; a Western label on Chinese bytes is wrong
-    for enc in (label, "gb18030"):
-        if enc and enc not in ("utf-8", "utf8"):
-            try:
-                return data.decode(enc), enc
-            except (UnicodeDecodeError, LookupError):
-                continue
-    # Nothing fits exactly: GB18030 if only a few bytes are wrong, else let decode_text guess.
-    text = data.decode("gb18030", "replace")
-    if text.count("\ufffd") <= max(8, non_ascii // 100):
-        return text, "gb18030"
-    return decode_text(data, declared)
 
 
 def _refuse_binary(payload: bytes) -> None:
@@ -452,7 +415,7 @@ class _Tree:
         end = list(range(1, n + 1))
         for i in range(n - 1, 0, -1):
             p = parent[i]
-            if end[i] > end[p]:
+            if end[i] > end[p]:  # noqa: PLR1730  (faster than max() in this loop over every element)
                 end[p] = end[i]
         self.parent, self.tags, self.texts, self.tails, self.end = parent, tags, texts, tails, end
 
@@ -966,11 +929,11 @@ class _Emitter:
                     _blank(tails[c + 1]):
                 t = texts[c + 1]
                 return _clean(t) if t else ""
-        elif stop - c <= 4 and _blank(texts[c]) and end[c + 1:stop] == [stop] * (stop - c - 1):
+        elif stop - c <= 4 and _blank(texts[c]) and end[c + 1:stop] == [stop] * (stop - c - 1) \
+                and "br" not in tags[c + 1:stop] and "table" not in tags[c + 1:stop] \
+                and all(_blank(tails[k]) for k in range(c + 1, stop)):
             # a chain of single children (<td><p>23</p></td>): one line if no text sits beside it
-            if "br" not in tags[c + 1:stop] and "table" not in tags[c + 1:stop] and \
-                    all(_blank(tails[k]) for k in range(c + 1, stop)):
-                return _clean("".join([t for t in texts[c + 1:stop] if t]))
+            return _clean("".join([t for t in texts[c + 1:stop] if t]))
         first = tags[c + 1]
         if _BREAKS.isdisjoint(tags[c + 2:stop]) and first not in _NOT_FIRST and tree.flags[c + 1] != 1 and (
             first not in _BLOCK

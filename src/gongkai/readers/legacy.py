@@ -28,13 +28,14 @@ from pathlib import Path
 
 from ..document import Document, Source
 from ..errors import LimitExceeded, ReadError
+from ..formats.files import REPORT_FORMATS
 from ..limits import Limits
 from . import docx
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _RTF = b"{\\rtf"
-_NAMES = {"doc": "Word 97-2003 文档（.doc）", "wps": "WPS 文档（.wps）", "rtf": "RTF 文档（.rtf）",
-          "odt": "OpenDocument 文本（.odt）", "wordml": "Word 2003 XML 文档"}
+# the formats this module reads (formats/files.py), as messages name them: Word 97-2003 文档（.doc）
+_NAMES = {f.key: f.noun + (f"（{f.suffixes[0]}）" if f.suffixes else "") for f in REPORT_FORMATS if f.module == "legacy"}
 _SUFFIXES = {"wordml": "xml"}  # the name LibreOffice is given; its own detection reads the content
 
 INSTALL_HINT_ZH = ("请安装后重试（Debian/Ubuntu：apt-get install libreoffice-writer；"

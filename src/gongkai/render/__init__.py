@@ -2,8 +2,8 @@
 
 ``prepare`` turns any :class:`~gongkai.model.Report` (composed from data, or read from a messy
 submission) into what is printed: the official title, the sections in order with the tables in
-theirs, the totals the data lack computed (and only those), the signature taken out of the last
-section's text. Cells are printed as given: a blank stays blank, "/" stays "/", no zero is
+theirs, the totals the data lack computed (and only those), the signature as the report holds it
+(``Report.signer``, separated from the text when the report was read). Cells are printed as given: a blank stays blank, "/" stays "/", no zero is
 invented. ``render`` then writes one format:
 
 ========  ===============================================  ==================
@@ -22,25 +22,23 @@ from __future__ import annotations
 
 import copy
 import importlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..extract.meta import parse_date
 from ..extract.sections import section_role
 from ..extract.values import parse_number
-from ..formats import Column, Edition, edition_for_year, get_edition, label_index
+from ..formats import TABLE_SECTION, Column, Edition, edition_for_year, get_edition, label_index
 from ..formats.common import SECTIONS
+from ..formats.files import OUTPUT_FORMATS
 from ..formats.labels import label_key
 from ..model import Cell, Report, Section
 from ..totals import fill_totals, format_number
 
-FORMATS: dict[str, str] = {"docx": ".docx", "html": ".html", "md": ".md", "json": ".json", "yaml": ".yaml",
-                           "xlsx": ".xlsx"}
-_SUFFIXES = {".docx": "docx", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json",
-             ".yaml": "yaml", ".yml": "yaml", ".xlsx": "xlsx"}
-BINARY = frozenset({"docx", "xlsx"})
-TABLE_SECTION = {"active": 2, "applications": 3, "review_litigation": 4}
+# the output formats (formats/files.py): format -> the suffix written, suffix -> format, format -> module
+FORMATS: dict[str, str] = {f.key: f.suffixes[0] for f in OUTPUT_FORMATS}
+_SUFFIXES = {s: f.key for f in OUTPUT_FORMATS for s in f.suffixes}
+_MODULES = {f.key: f.module for f in OUTPUT_FORMATS}
+BINARY = frozenset(f.key for f in OUTPUT_FORMATS if f.binary)
 _MONEY = ("万元", "元", "千元", "亿元")
 _CN = "零一二三四五六七八九十"
 
@@ -109,7 +107,7 @@ class Part:
 
 @dataclass(slots=True)
 class Prepared:
-    report: Report  # a copy, totals filled, signature out of the last section
+    report: Report  # a copy, totals filled
     edition: Edition
     title: str
     parts: list[Part]
@@ -147,10 +145,10 @@ def prepare(report: Report, edition: str | None = None, *, fill: bool = True) ->
     ed = report_edition(report, edition)
     report.edition = ed.key
     computed = fill_totals(report, ed) if fill else []
-    signer = _take_signature(report)
     title = standard_title(report.year, report.agency) or (report.title or "").strip() or "政府信息公开工作年度报告"
     report.title = title
-    return Prepared(report, ed, title, _parts(report, ed), signer or report.agency, computed, _left_out(report, ed))
+    return Prepared(report, ed, title, _parts(report, ed), report.signer or report.agency, computed,
+                    _left_out(report, ed))
 
 
 def render(report: Report, fmt: str, edition: str | None = None, **options) -> bytes:
@@ -171,53 +169,6 @@ def write(report: Report, path: str | Path, fmt: str | None = None, edition: str
     return fmt
 
 
-_MODULES = {"docx": "docx", "html": "html", "md": "markdown", "json": "json", "yaml": "yaml", "xlsx": "xlsx"}
-
-
-# ------------------------------------------------------------------------------ the signature
-
-_AGENCYISH = re.compile(
-    r"^[^，。；：,.;:！？!?“”\"\s]{2,40}(?:政府|局|委员会|委|办公室|办|办事处|中心|院|所|队|站|厅|处|会|室|部|署|馆|社|街道|乡|镇)$"
-)
-
-
-def split_signature(text: str, agency: str | None) -> tuple[str, str | None, object]:
-    """(text without the signature, the signing agency, the signed date) for a section's text.
-
-    Readers keep what is printed after the last section — the agency and the date — as that
-    section's last lines; they belong to the signature, not to the section. The last line is
-    the date when it reads as one; the line before it (or the last line, without a date) is the
-    signing agency when it is the report's agency, part of it, or shaped like an agency's name.
-    """
-    lines = text.split("\n")
-    signed_date = parse_date(lines[-1]) if lines else None
-    if signed_date is not None:
-        lines.pop()
-    signer = None
-    if lines:
-        last = lines[-1].strip()
-        same = bool(agency) and len(last) >= 2 and (last == agency or agency.endswith(last) or last.endswith(agency))
-        if same or (signed_date is not None and _AGENCYISH.match(last)):
-            signer = last
-            lines.pop()
-    if signed_date is None and signer is None:
-        return text, None, None
-    return "\n".join(lines).rstrip("\n"), signer, signed_date
-
-
-def _take_signature(report: Report) -> str | None:
-    if not report.sections:
-        return None
-    last = report.sections[-1]
-    text, signer, signed = split_signature(last.text, report.agency)
-    if signer is None and signed is None:
-        return None
-    last.text = text
-    if report.date is None and signed is not None:
-        report.date = signed
-    return signer
-
-
 # ------------------------------------------------------------------------------ sections
 
 
@@ -226,53 +177,13 @@ def _is_table_label(paragraph: str) -> bool:
     return label_key(paragraph) in label_index()[0]
 
 
-_SENTENCE_END = tuple("。！？；：…”’」』）)!?;:")
-_NEW_PARAGRAPH = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、.．]|\d+[、.．]|"
-                            r"[一二三四五六七八九十]是|第[一二三四五六七八九十]+|附件)")
-
-
-def _width(text: str) -> float:
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text.strip())
-
-
-def full_line(lines: list[str]) -> float:
-    """The width of a full printed line: the 90th percentile of the lines' widths."""
-    widths = sorted(_width(x) for x in lines if x.strip())
-    if not widths:
-        return 0.0
-    return widths[max(0, int(len(widths) * 0.9) - 1)] if len(widths) >= 10 else widths[-1]
-
-
-def reflow(lines: list[str], full: float | None = None) -> list[str]:
-    """Paragraphs from text broken at the printed line ends (what a PDF gives): a line as wide as
-    a full line (``full``, else worked out from ``lines``) that does not end a sentence runs on
-    into the next, unless the next starts a numbered item (（一）, 一是, 1.)."""
-    lines = [x.strip() for x in lines if x.strip()]
-    full = full or full_line(lines)
-    if len(lines) < 2 or full < 10:
-        return lines
-    out: list[str] = []
-    joining = False
-    for line in lines:
-        if joining and not _NEW_PARAGRAPH.match(line):
-            out[-1] += line
-        else:
-            out.append(line)
-        joining = _width(line) >= 0.85 * full and not line.endswith(_SENTENCE_END)
-    return out
-
-
 def _parts(report: Report, ed: Edition) -> list[Part]:
     parts: list[Part] = []
     placed: set[str] = set()
-    printed_lines = report.source.format == "pdf"  # a PDF's paragraphs are its printed lines
-    full = full_line([x for s in report.sections for x in s.text.split("\n")]) if printed_lines else 0.0
     for s in report.sections:
         role = section_role(s.title) if s.title else None
         table = next((t for t, n in TABLE_SECTION.items() if n == role and t not in placed), None)
         paragraphs = [p for p in s.text.split("\n") if p.strip()] if s.text else []
-        if printed_lines:
-            paragraphs = reflow(paragraphs, full)
         if table:
             placed.add(table)
             paragraphs = [p for p in paragraphs if not _is_table_label(p)]

@@ -23,6 +23,7 @@ from ..access import WriteGuard
 from ..agencies import RegionPath, region_names
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Report
+from ..pipeline import Sandbox
 from . import schema as S
 from .db import StoreError, create, default_path, migrate, resolve_url
 from .writer import Outcome
@@ -119,11 +120,12 @@ class Store:
         return ingest(self, list(paths), **kw)
 
     def ingest_bytes(self, name: str, data: bytes, *, guard: WriteGuard | None = None,
-                     limits: Limits = DEFAULT_LIMITS) -> Outcome:
+                     limits: Limits = DEFAULT_LIMITS, sandbox: Sandbox | None = None) -> Outcome:
         """Read, check and store one file given as bytes (an upload). ``name`` is kept as where it came
         from (no server path is recorded). With a ``guard``, the report is stored only for an agency the
         guard's principal may change, and an already stored report is named (``report_id``) only when
-        that principal may see it: otherwise the answer is the one a new file would get, naming nothing."""
+        that principal may see it: otherwise the answer is the one a new file would get, naming nothing.
+        The file is read in ``sandbox``'s workers (the process's default sandbox when None)."""
         import hashlib
 
         from .. import access
@@ -141,7 +143,7 @@ class Store:
         rid = self.report_id_for_sha(sha)
         parsed = None
         if rid is None:
-            parsed = parse_bytes(data, name, sha, limits)
+            parsed = parse_bytes(data, name, sha, limits, sandbox)
             outcome = write_one(Writer(self.engine), parsed, guard)
             if outcome.status != "duplicate":
                 return outcome
@@ -151,7 +153,7 @@ class Store:
         if visible(rid):
             return Outcome("unchanged", name, rid)
         assert guard is not None
-        parsed = parsed or parse_bytes(data, name, sha, limits)
+        parsed = parsed or parse_bytes(data, name, sha, limits, sandbox)
         why = Writer(self.engine).refusal(parsed, guard) if parsed.status == "ok" else None
         if why:
             return Outcome("refused", name, reason="scope", message=why)

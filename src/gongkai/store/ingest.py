@@ -1,33 +1,37 @@
-"""Batch ingest: walk the paths, parse and check in worker processes (one per core), write with one
-writer in transactions of a few dozen reports. Stopped at any moment, a run leaves whole reports only;
-run again, it skips what is stored and finishes the job."""
+"""Batch ingest: walk the paths, read and check each file in a sandbox's worker processes (one per core;
+gongkai.pipeline), write with one writer in transactions of a few dozen reports. Stopped at any moment,
+a run leaves whole reports only; run again, it skips what is stored and finishes the job."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..access import WriteGuard
+from ..errors import GongkaiError
 from ..inputs import REPORT_SUFFIXES
 from ..limits import DEFAULT_LIMITS, Limits
-from ..workers import die_with_parent
+from ..pipeline import Pending, Sandbox
+from ..readers import read_file_bytes
 from . import schema as S
 from .db import unwritable
-from .work import Parsed, init_pool_worker, init_worker, parse_bytes, parse_chunk
+from .work import Parsed, packaged, refused, warm_up
 from .writer import Outcome, Writer, crossyear_agency, recount, restore_bands
 
-CHUNK = 8  # files per task sent to a worker
+CHUNK = 8  # results taken at a time
+INFLIGHT = 32  # files handed to each worker ahead (they read on while the writer writes) …
+INFLIGHT_BYTES = 256 * 2**20  # … as long as they are not more than this together
 BATCH = 64  # reports per transaction …
 BATCH_SECONDS = 1.0  # … or this long, whichever comes first
 
@@ -139,28 +143,22 @@ def ingest(store, paths: list[str], *, jobs: int | None = None, retry_failed: bo
             summary.seconds = time.monotonic() - started
             progress(summary, len(files))
 
-    chunks = [files[i:i + CHUNK] for i in range(0, len(files), CHUNK)]
-    if jobs <= 1 or len(chunks) <= 1:
-        init_worker(known, limits)
-        try:
-            for c in chunks:
-                take(parse_chunk(c))
-        finally:
-            init_worker(frozenset())
-    else:
-        with _pool(jobs, init_pool_worker, (known, limits)) as ex:
-            inflight: deque[Future] = deque()
-            it = iter(chunks)
-            for c in it:
-                inflight.append(ex.submit(parse_chunk, c))
-                if len(inflight) >= jobs * 4:
-                    break
-            while inflight:
-                results = inflight.popleft().result()
-                nxt = next(it, None)
-                if nxt is not None:
-                    inflight.append(ex.submit(parse_chunk, nxt))
-                take(results)
+    # Each file is opened here and skipped when its hash is stored (hashing is quick; a run over stored
+    # files starts no worker); the others go to the sandbox's workers, one file a job, a few per worker
+    # ahead, the results taken in order (the same order every run).
+    with Sandbox(jobs, start="fork", initializer=warm_up) as sandbox:
+        def submit(path: str) -> Pending | Parsed:
+            try:
+                data = read_file_bytes(path, limits)
+            except GongkaiError as exc:
+                return refused(path, exc)
+            sha = hashlib.sha256(data).hexdigest()
+            if sha in known:
+                return Parsed(path, "known", sha, len(data))
+            return sandbox.submit(data, path, limits, then=packaged)
+
+        for done in _in_order(files, submit, jobs * INFLIGHT, CHUNK):
+            take([parsed for _, parsed in done])
     flush()
     summary.seconds = time.monotonic() - started
     return summary
@@ -171,16 +169,39 @@ def write_one(writer: Writer, p: Parsed, guard: WriteGuard | None = None) -> Out
     return _write(writer, [p], guard)[0]
 
 
-@contextmanager
-def _pool(jobs: int, initializer: Callable[..., None], initargs: tuple = ()) -> Iterator[ProcessPoolExecutor]:
-    """Worker processes (each ends with this process). When the run stops on an error (a full disk), the
-    queued work is dropped, so that the error is reported at once, not after the queued files are read."""
-    with ProcessPoolExecutor(max_workers=jobs, initializer=initializer, initargs=initargs) as ex:
-        try:
-            yield ex
-        except BaseException:
-            ex.shutdown(wait=False, cancel_futures=True)
-            raise
+T = TypeVar("T")
+
+
+def _in_order(items: Iterable[T], submit: Callable[[T], Any], inflight: int, per: int
+              ) -> Iterator[list[tuple[T, Any]]]:
+    """(item, result of ``submit(item)``) for every item, in order, in lists of up to ``per``; at most
+    ``inflight`` items in the workers' hands, and no more than INFLIGHT_BYTES of files (one at least)."""
+    pending: deque[tuple[T, Any]] = deque()
+    busy = held = 0  # files in the workers' hands, and their bytes
+    it = iter(items)
+    done: list[tuple[T, Any]] = []
+    while True:
+        for item in it:
+            job = submit(item)
+            pending.append((item, job))
+            if isinstance(job, Pending):
+                busy += 1
+                held += len(job.job.data)
+            if busy >= inflight or held >= INFLIGHT_BYTES or len(pending) >= 4 * inflight:
+                break
+        if not pending:
+            break
+        item, job = pending.popleft()
+        if isinstance(job, Pending):
+            busy -= 1
+            held -= len(job.job.data)
+            job = job.result()
+        done.append((item, job))
+        if len(done) >= per or not pending:
+            yield done
+            done = []
+    if done:
+        yield done
 
 
 def _write(writer: Writer, items: list[Parsed], guard: WriteGuard | None = None) -> list[Outcome]:
@@ -250,10 +271,6 @@ class RecheckSummary:
                 "seconds": round(self.seconds, 3), "failures": [{"id": i, "message": m} for i, m in self.failures]}
 
 
-def _recheck_chunk(items: list[tuple[int, str | None, bytes, str]]) -> list[tuple[int, Parsed]]:
-    return [(rid, parse_bytes(data, path, sha)) for rid, path, data, sha in items]
-
-
 def recheck(store, *, jobs: int | None = None, all_versions: bool = True, progress: Progress | None = None
             ) -> RecheckSummary:
     """Read every stored file again, replace its parsed report, cells, findings and text sketch, then run
@@ -291,24 +308,16 @@ def recheck(store, *, jobs: int | None = None, all_versions: bool = True, progre
         if progress:
             progress(tick, len(ids))
 
-    chunks = [ids[i:i + CHUNK * 4] for i in range(0, len(ids), CHUNK * 4)]
-    if jobs <= 1 or len(chunks) <= 1:
-        for c in chunks:
-            write(_recheck_chunk(load(c)))
-    else:
-        with _pool(jobs, die_with_parent) as ex:
-            inflight: deque[Future] = deque()
-            it = iter(chunks)
-            for c in it:
-                inflight.append(ex.submit(_recheck_chunk, load(c)))
-                if len(inflight) >= jobs * 2:
-                    break
-            while inflight:
-                results = inflight.popleft().result()
-                nxt = next(it, None)
-                if nxt is not None:
-                    inflight.append(ex.submit(_recheck_chunk, load(nxt)))
-                write(results)
+    def rows() -> Iterator[tuple[int, str | None, bytes, str]]:
+        for i in range(0, len(ids), CHUNK * 4):
+            yield from load(ids[i:i + CHUNK * 4])
+
+    with Sandbox(jobs, start="fork", initializer=warm_up) as sandbox:
+        def submit(row: tuple[int, str | None, bytes, str]) -> Pending:
+            return sandbox.submit(row[2], row[1], then=packaged)
+
+        for done in _in_order(rows(), submit, jobs * INFLIGHT, CHUNK * 4):
+            write([(row[0], parsed) for row, parsed in done])
     with store.engine.connect() as conn:
         agency_ids = list(conn.execute(select(S.agencies.c.id)).scalars())
     for i in range(0, len(agency_ids), 200):

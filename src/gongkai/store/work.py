@@ -1,22 +1,19 @@
-"""The work done for one file, in a worker process: read, parse, check, sketch the text, place the
-agency. Everything returned is plain data, cheap to send back to the single writer."""
+"""The store's packaging of one file, done in a sandbox's worker (gongkai.pipeline): the pipeline reads,
+extracts and checks; :func:`packaged` adds what the store keeps — cells in columns, the text's sketch, the
+agency's place. Everything returned is plain data, cheap to send back to the single writer."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..agencies import AgencyName, RegionPath, report_region
-from ..checks import check
-from ..errors import GongkaiError, ReadError
-from ..extract import extract
+from ..checks import Finding
+from ..errors import GongkaiError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Report
-from ..readers import read_bytes
+from ..pipeline import Failure, Processed, Sandbox, default_sandbox
 from ..similar import TextSketch, narrative_text, sketch
-from ..workers import die_with_parent
 
 
 @dataclass(slots=True)
@@ -34,7 +31,7 @@ class Parsed:
     title: str | None = None
     date: str | None = None
     # every cell, column-wise: (tables, rows, columns, values, raws, ats) — cheap to send and to insert
-    cell_columns: tuple[list, ...] = ((), (), (), (), (), ())
+    cell_columns: tuple[list, ...] = field(default_factory=lambda: ([], [], [], [], [], []))
     findings: list[dict] = field(default_factory=list)
     sections: list[tuple[int, str, str]] = field(default_factory=list)
     sketch: TextSketch | None = None
@@ -50,66 +47,39 @@ class Parsed:
         return zip(*self.cell_columns)
 
 
-_KNOWN: frozenset[str] = frozenset()
-_LIMITS: Limits = DEFAULT_LIMITS
+def warm_up() -> None:
+    """Set a worker up to package files (the initializer of the sandboxes the store uses): the text
+    sketch's library and tables are loaded now (about a second), not within the first file's time."""
+    sketch("本机关认真贯彻落实政府信息公开条例，主动公开政府信息，依法办理政府信息公开申请。" * 20)
 
 
-def init_worker(known: frozenset[str], limits: Limits = DEFAULT_LIMITS) -> None:
-    """Set up a worker (or this process): the hashes already stored and the limits files are read with."""
-    global _KNOWN, _LIMITS
-    _KNOWN = known
-    _LIMITS = limits
+def refused(path: str, exc: GongkaiError) -> Parsed:
+    """A file that could not even be opened (missing, a directory, over the size limit)."""
+    return _failed(path, None, Failure.of(exc))
 
 
-def init_pool_worker(known: frozenset[str], limits: Limits = DEFAULT_LIMITS) -> None:
-    """The initializer of ingest's worker processes: they end with the ingest (a killed ingest leaves
-    none behind), then are set up. Not for this process: init_worker runs here too when jobs is 1."""
-    die_with_parent()
-    init_worker(known, limits)
+def packaged(p: Processed) -> Parsed:
+    """A processed file as the store keeps it (applied in the worker: the rows are built there)."""
+    if p.failure is not None:
+        return _failed(p.name, p.sha256, p.failure, p.size)
+    assert p.report is not None and p.data is not None
+    head = "\n".join(par.text for par in p.document.paragraphs()[:80]) if p.document is not None else ""
+    return from_report(p.report, p.data, p.name, p.report.source.sha256, head, p.findings)
 
 
-def parse_path(path: str, limits: Limits = DEFAULT_LIMITS) -> Parsed:
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > limits.max_file_bytes:
-            raise ReadError(
-                f"文件过大（{size // (1024 * 1024)} MB），超过 {limits.max_file_bytes // (1024 * 1024)} MB 的上限",
-                f"file too large ({size} bytes)", reason="limit",
-            )
-        data = p.read_bytes()
-    except ReadError as exc:
-        return _failed(path, None, exc)
-    except OSError as exc:
-        return _failed(path, None, ReadError(f"无法读取文件：{p}", f"cannot read {p}: {exc.strerror}", reason="missing"))
-    sha = hashlib.sha256(data).hexdigest()
-    if sha in _KNOWN:
-        return Parsed(path, "known", sha, len(data))
-    return parse_bytes(data, path, sha, limits)
+def parse_bytes(data: bytes, path: str | None, sha: str | None = None, limits: Limits = DEFAULT_LIMITS,
+                sandbox: Sandbox | None = None) -> Parsed:
+    """Read, check and package one file given as bytes, in ``sandbox`` (the process's default one when
+    None). ``sha`` is accepted for callers that know it; the worker works it out again."""
+    return (sandbox or default_sandbox()).run(data, path, limits, then=packaged)
 
 
-def parse_chunk(paths: list[str]) -> list[Parsed]:
-    return [parse_path(p, _LIMITS) for p in paths]
-
-
-def parse_bytes(data: bytes, path: str | None, sha: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Parsed:
-    sha = sha or hashlib.sha256(data).hexdigest()
-    try:
-        doc = read_bytes(data, path, limits)
-        report = extract(doc)
-    except GongkaiError as exc:
-        return _failed(path, sha, exc, len(data))
-    except Exception as exc:  # noqa: BLE001  a reader bug must not stop a run of thousands
-        return _failed(path, sha, ReadError(f"读取时出错：{type(exc).__name__}: {exc}",
-                                            f"error while reading: {type(exc).__name__}: {exc}", reason="error"),
-                       len(data))
-    head = "\n".join(p.text for p in doc.paragraphs()[:80])
-    return from_report(report, data, path, sha, head)
-
-
-def from_report(report: Report, data: bytes, path: str | None, sha: str, head: str = "") -> Parsed:
-    findings = [f.to_json() for f in check(report)]
-    for f in findings:
+def from_report(report: Report, data: bytes, path: str | None, sha: str, head: str,
+                findings: list[Finding]) -> Parsed:
+    """The store's rows of a report the pipeline gave (``head``: the document's first paragraphs, where
+    the agency's place may be named)."""
+    found = [f.to_json() for f in findings]
+    for f in found:
         f.pop("file", None)
     cols: tuple[list, ...] = ([], [], [], [], [], [])
     for t, rows in report.tables.items():
@@ -139,7 +109,7 @@ def from_report(report: Report, data: bytes, path: str | None, sha: str, head: s
         title=report.title,
         date=report.date.isoformat() if report.date else None,
         cell_columns=cols,
-        findings=findings,
+        findings=found,
         sections=[(sec.number, sec.title, sec.text) for sec in report.sections],
         sketch=sketch(narrative_text(report)),
         name=name,
@@ -147,11 +117,6 @@ def from_report(report: Report, data: bytes, path: str | None, sha: str, head: s
     )
 
 
-def _failed(path, sha, exc: Exception, size: int = 0) -> Parsed:
-    if isinstance(exc, GongkaiError):
-        zh, en = exc.zh, exc.en
-        reason = getattr(exc, "reason", exc.code)
-    else:  # pragma: no cover
-        zh = en = f"{type(exc).__name__}: {exc}"
-        reason = "error"
-    return Parsed(path or "<stdin>", "failed", sha, size, reason=reason, message=zh, message_en=en)
+def _failed(path: str | None, sha: str | None, failure: Failure, size: int = 0) -> Parsed:
+    return Parsed(path or "<stdin>", "failed", sha, size, reason=failure.reason, message=failure.zh,
+                  message_en=failure.en)

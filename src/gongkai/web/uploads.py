@@ -1,10 +1,10 @@
-"""Uploads: names, limits, the daily quota, and ingest in a worker process.
+"""Uploads: names, limits, the daily quota, and ingest through the sandbox.
 
-An uploaded file is never kept on the server's disk: its bytes go to a worker process, which reads,
-checks and stores it with the store's own ingest (the store keeps the original once, by its SHA-256,
-only when it gave a report). A file that is refused or cannot be read leaves only the failure record.
-The worker process is used because the readers' time limit works only in a process's main thread, and
-a reader that misbehaves cannot take the web server down.
+An uploaded file is never kept on the server's disk: its bytes go to a sandbox's worker process, which
+reads and checks it (gongkai.pipeline), and the store's own ingest stores it (the store keeps the original
+once, by its SHA-256, only when it gave a report). A file that is refused or cannot be read leaves only
+the failure record. The worker bounds each file's time and memory, so that a reader that misbehaves
+cannot take the web server down.
 
 Every upload is stored under a :class:`~gongkai.access.WriteGuard`: the report must resolve to an agency
 the user may change — the same rule that decides what the user may see.
@@ -15,13 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import multiprocessing
 import re
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from threading import Lock
+from threading import BoundedSemaphore
 from typing import Any
 
 from sqlalchemy import select
@@ -29,6 +27,8 @@ from sqlalchemy.engine import Engine
 
 from ..access import WriteGuard
 from ..inputs import REPORT_SUFFIXES
+from ..pipeline import Sandbox, default_sandbox
+from ..store.work import warm_up
 
 MB = 1024 * 1024
 DEFAULT_MAX_FILE = 20 * MB
@@ -159,11 +159,13 @@ class UploadResult:
                 "agency": self.agency, "year": self.year, "size": self.size}
 
 
-# ---------------------------------------------------------------------------------------------- the worker
+# ---------------------------------------------------------------------------------------------- storing
 
 
-def store_upload(store_url: str, name: str, data: bytes, guard: WriteGuard) -> dict[str, Any]:
-    """Read, check and store one uploaded file under ``guard`` (run in a worker process)."""
+def store_upload(store_url: str, name: str, data: bytes, guard: WriteGuard,
+                 sandbox: Sandbox | None = None) -> dict[str, Any]:
+    """Read, check and store one uploaded file under ``guard`` (read in ``sandbox``'s workers; the
+    process's default sandbox when None)."""
     import hashlib
 
     from ..store import Store, StoreError
@@ -171,13 +173,13 @@ def store_upload(store_url: str, name: str, data: bytes, guard: WriteGuard) -> d
     sha = hashlib.sha256(data).hexdigest()
     try:
         with Store.open(store_url) as store:
-            return _stored(store, name, data, sha, guard).to_json()
+            return _stored(store, name, data, sha, guard, sandbox).to_json()
     except StoreError as exc:  # the database cannot be written (disk full…): nothing was stored
         return UploadResult(name, sha, "failed", reason="store", message=exc.zh, size=len(data)).to_json()
 
 
-def _stored(store, name: str, data: bytes, sha: str, guard: WriteGuard) -> UploadResult:
-    o = store.ingest_bytes(name, data, guard=guard)
+def _stored(store, name: str, data: bytes, sha: str, guard: WriteGuard, sandbox: Sandbox | None) -> UploadResult:
+    o = store.ingest_bytes(name, data, guard=guard, sandbox=sandbox)
     if o.status in ("new", "replaced", "unchanged", "duplicate"):
         # (ingest_bytes names a report only when the guard's principal may see it)
         row = store.report_row(o.report_id) if o.report_id is not None else None
@@ -192,40 +194,29 @@ def _stored(store, name: str, data: bytes, sha: str, guard: WriteGuard) -> Uploa
 
 
 class Ingester:
-    """Runs :func:`store_upload` in a worker process (``workers=0``: in this thread, for tests and tools)."""
+    """Stores uploads with :func:`store_upload`, at most ``workers`` at a time, each file read in the
+    sandbox's worker processes (gongkai.pipeline): ``workers`` of its own, started in a clean process
+    (nothing of the server's threads or connections copied), or with ``workers=0`` the process's shared
+    sandbox (for tests and tools). A file that overruns its time limit or exhausts its worker's memory
+    ends as an upload that could not be read; the server goes on."""
 
     def __init__(self, store_url: str, workers: int = 1) -> None:
         self.store_url = store_url
         self.workers = workers
-        self._pool: ProcessPoolExecutor | None = None
-        self._lock = Lock()
+        self.sandbox = Sandbox(workers, start="forkserver", initializer=warm_up) if workers > 0 else None
+        self._slots = BoundedSemaphore(max(workers, 1))
 
     def run(self, name: str, data: bytes, guard: WriteGuard) -> UploadResult:
-        if self.workers <= 0:
-            result = store_upload(self.store_url, name, data, guard)
-        else:
-            from ..workers import die_with_parent
-
-            with self._lock:
-                if self._pool is None:
-                    self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=die_with_parent,
-                                                     mp_context=multiprocessing.get_context("spawn"))
-                pool = self._pool
-            try:
-                result = pool.submit(store_upload, self.store_url, name, data, guard).result(timeout=300)
-            except Exception as exc:  # noqa: BLE001  a worker that died: the pool is made anew next time
-                log.warning("upload worker failed on %s: %s", name, exc)
-                with self._lock:
-                    if self._pool is pool:
-                        self._pool = None
-                pool.shutdown(wait=False, cancel_futures=True)
-                return UploadResult(name, None, "failed", reason="error",
-                                    message=f"处理该文件时出错（{type(exc).__name__}），请稍后重试", size=len(data))
+        try:
+            with self._slots:
+                result = store_upload(self.store_url, name, data, guard, self.sandbox or default_sandbox())
+        except Exception as exc:  # noqa: BLE001  a failure of ours must not become a server error
+            log.warning("upload failed on %s: %s", name, exc)
+            return UploadResult(name, None, "failed", reason="error",
+                                message=f"处理该文件时出错（{type(exc).__name__}），请稍后重试", size=len(data))
         result.pop("status_zh", None)
         return UploadResult(**result)
 
     def close(self) -> None:
-        with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        if self.sandbox is not None:
+            self.sandbox.close()

@@ -15,19 +15,20 @@ from sqlalchemy import select
 
 from ..checks import SEVERITY_ZH
 from ..document import Document, Paragraph, Row
-from ..formats import TABLE_NAMES, edition_for_year, get_edition
+from ..formats import TABLE_NAMES, TABLE_SHORT, edition_for_year, get_edition
+from ..formats.figures import FIGURES
+from ..formats.files import FORMAT_NAMES
+from ..limits import DEFAULT_LIMITS
 from ..model import Report
+from ..pipeline import NO_RULES, default_sandbox
 from ..render.layout import grids
-from ..rollup import FIGURES
 from ..store import Store
 from ..store import schema as S
 from .auth import User, now
 from .schema import DECISION_ZH, DECISIONS, web_decisions, web_users
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-FORMAT_ZH = {"text": "纯文本", "docx": "Word（.docx）", "doc": "Word（.doc）", "wps": "WPS", "html": "网页",
-             "pdf": "PDF", "rtf": "RTF", "mht": "网页存档（MHT）", "odt": "OpenDocument（.odt）",
-             "wordml": "Word 2003 XML", "json": "数据", "unknown": "未知"}
+FORMAT_ZH = FORMAT_NAMES
 
 
 def edition_key(report: Report) -> str:
@@ -76,7 +77,7 @@ def cell_name(ed, ref: str) -> str:
         if len(parts) == 3:
             return ed.cell_label(ref)
         if len(parts) == 2:
-            return f"{TABLE_NAMES[parts[0]][:2]}「{ed.table(parts[0]).row(parts[1]).name}」"
+            return f"{TABLE_SHORT[parts[0]]}「{ed.table(parts[0]).row(parts[1]).name}」"
         return TABLE_NAMES.get(parts[0], ref)
     except (KeyError, StopIteration):
         return ref
@@ -184,7 +185,8 @@ def _cell_title(ed, ref: str, cell, state: str) -> str:
 
 
 class _DocCache:
-    """Documents read from stored originals, by sha256 (a few dozen kept)."""
+    """Documents read from stored originals, by sha256 (a few dozen kept), through the pipeline in the
+    process's sandbox (the reading bounded like any upload's)."""
 
     def __init__(self, size: int = 32) -> None:
         self.size = size
@@ -196,11 +198,10 @@ class _DocCache:
             if sha256 in self.items:
                 self.items.move_to_end(sha256)
                 return self.items[sha256]
-        from ..readers import read_bytes
-
         try:
             name, data = store.original(report_id)
-            doc = read_bytes(data, name)
+            doc = default_sandbox().run(data, name, DEFAULT_LIMITS, select=NO_RULES, report=False,
+                                        document=True).document
         except Exception:  # noqa: BLE001  the page still shows the stored report without its source
             doc = None
         with self.lock:
@@ -267,7 +268,7 @@ def _figure(cells: dict[str, Any], refs: tuple[str, ...]):
 
 
 def figures_by_report(store: Store, report_ids: list[int]) -> dict[int, dict[str, Any]]:
-    wanted = {r for _, _, refs in FIGURES for r in refs}
+    wanted = {r for f in FIGURES for r in f.cells}
     out: dict[int, dict[str, Any]] = {rid: {} for rid in report_ids}
     if not report_ids:
         return out
@@ -278,7 +279,7 @@ def figures_by_report(store: Store, report_ids: list[int]) -> dict[int, dict[str
             ref = f"{t}.{r}.{col}"
             if ref in wanted:
                 out[rid][ref] = v
-    return {rid: {key: _figure(cells, refs) for key, _, refs in FIGURES} for rid, cells in out.items()}
+    return {rid: {f.key: _figure(cells, f.cells) for f in FIGURES} for rid, cells in out.items()}
 
 
 def year_over_year(store: Store, rows) -> dict[str, Any]:
@@ -287,7 +288,8 @@ def year_over_year(store: Store, rows) -> dict[str, Any]:
     figs = figures_by_report(store, [r.id for r in current])
     years = [r.year for r in current]
     lines = []
-    for key, name, _ in FIGURES:
+    for fig in FIGURES:
+        key, name = fig.key, fig.name
         values = [figs[r.id].get(key) for r in current]
         if all(v is None for v in values):
             continue

@@ -12,8 +12,10 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from ...checks import SEVERITY_ZH
+from ...formats import outcome_groups
 from ...formats.common import APPLICANT_COLUMNS
-from ...rollup import FIGURES, RATIOS, Rollup, rollup
+from ...formats.figures import FIGURES, RATIOS
+from ...rollup import Rollup, rollup
 from ...store import region_clause
 from ...store import schema as S
 from ..access import Forbidden
@@ -22,26 +24,6 @@ from .review import content_disposition
 
 router = APIRouter(include_in_schema=False)
 
-OUTCOME_GROUPS = ("予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理")
-
-
-def outcome_group(row: str) -> str | None:
-    """The outcome (（一）…（六）) a row of table 三 counts under."""
-    if row == "granted":
-        return "予以公开"
-    if row == "partially_granted":
-        return "部分公开"
-    for prefix, name in (("withheld_", "不予公开"), ("unavailable_", "无法提供"), ("declined_", "不予处理")):
-        if row.startswith(prefix):
-            return name
-    if row == "other" or row.startswith("other_"):
-        return "其他处理"
-    return None
-
-
-RATIO_SHORT = {"granted_share": "公开率", "review_correction_rate": "复议纠错率",
-               "litigation_direct_correction_rate": "诉讼纠错率（直接起诉）",
-               "litigation_after_review_correction_rate": "诉讼纠错率（复议后起诉）"}
 TREND_FIGURES = ("new_received", "total_processed", "review", "litigation")
 
 
@@ -76,16 +58,13 @@ def years_for(store, region: str) -> list[int]:
 
 def charts(store, ru: Rollup, region: str, years: list[int]) -> dict[str, Any]:
     apps = ru.totals.get("applications", {})
-    sums = dict.fromkeys(OUTCOME_GROUPS, 0)
-    for row, cols in apps.items():
-        group = outcome_group(row)
-        if group and cols.get("total") is not None:
-            sums[group] += cols["total"]
-    outcome = [{"name": k, "value": v} for k, v in sums.items()]
+    groups = outcome_groups(ru.edition.table("applications").rows)
+    outcome = [{"name": name, "value": sum(apps.get(r, {}).get("total") or 0 for r in rows)}
+               for name, rows in groups.items()]
     applicants = [{"name": c.label, "value": (apps.get("new_received", {}).get(c.key) or 0)}
                   for c in APPLICANT_COLUMNS if c.key != "total"]
     trend: dict[str, Any] = {"years": [], "series": []}
-    names = {k: n for k, n, _ in FIGURES}
+    names = {f.key: f.name for f in FIGURES}
     recent = years[-6:]
     per_year = {}
     for y in recent:
@@ -131,8 +110,8 @@ def rollup_page(request: Request, region: str | None = None, year: int | None = 
         findings = [{**f.to_json(), "index": i, "severity_zh": SEVERITY_ZH[f.severity]} for i, f in enumerate(ru.findings)]
         ctx.update({
             "tables": tables_view(ru.report, findings, ru.edition.key), "findings": findings,
-            "figures": [(name, ru.figures.get(key)) for key, name, _ in FIGURES],
-            "ratios": [(RATIO_SHORT.get(key, name), ru.ratios.get(key), how) for key, name, how in RATIOS],
+            "figures": [(f.name, ru.figures.get(f.key)) for f in FIGURES],
+            "ratios": [(r.short, ru.ratios.get(r.key), r.how) for r in RATIOS],
             "charts": charts(store, ru, region, years),
             "ranked": sorted(ru.lines, key=lambda ln: (-ln.findings["error"], -ln.findings["warning"],
                                                        -ln.findings["info"], ln.name)),

@@ -120,6 +120,16 @@ def test_select_limits_the_rules_and_the_exit_code():
     assert {m["code"] for m in finding_lines(proc.out)} == {"GK501"}
 
 
+def test_select_takes_prefixes_and_refuses_unknown_codes():
+    proc = run("check", "--select", "GK50", rel(BROKEN))  # GK501 … GK504: no fee statement, no date
+    assert {m["code"] for m in finding_lines(proc.out)} == {"GK501", "GK504"}
+    for bad in ("GK999", "GK501,GK9", "XX1", ","):
+        proc = run("check", "--select", bad, rel(BROKEN))
+        assert proc.returncode == 2, bad
+        assert proc.out == "" and len(proc.err.strip().splitlines()) == 1, (bad, proc.err)
+    assert "GK999" in run("check", "--select", "GK999", rel(BROKEN)).err
+
+
 # ---------------------------------------------------------------- unreadable files: exit 2
 
 

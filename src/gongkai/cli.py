@@ -145,14 +145,15 @@ def _show(cell) -> str:
 @click.argument("files", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式 / output format")
-@click.option("--select", default=None, help="只运行这些规则，逗号分隔，如 GK301,GK302 / only these rule codes")
+@click.option("--select", default=None,
+              help="只运行这些规则，逗号分隔，如 GK301,GK302；前缀 GK3 表示全部 GK3xx / only these rule codes or prefixes")
 @limit_options
 def check_cmd(files, fmt, select, max_size, max_pages, timeout, max_decompressed, limit_settings):
     """审核报告，逐条列出问题 / check reports like a reviewer.
 
     退出码 exit status: 0 无错误 no error; 1 有错误 errors found; 2 有文件无法读取 a file could not be read.
     """
-    chosen = frozenset(c.strip().upper() for c in select.split(",")) if select else None
+    chosen = _selected(select) if select else None
     limits = limits_or_exit(max_size=max_size, max_pages=max_pages, timeout=timeout,
                              max_decompressed=max_decompressed, limit_settings=limit_settings)
     failures = _Failures()
@@ -185,6 +186,27 @@ def check_cmd(files, fmt, select, max_size, max_pages, timeout, max_decompressed
     if failures.items:
         sys.exit(2)
     sys.exit(1 if has_errors(all_findings) else 0)
+
+
+def _selected(select: str) -> frozenset[str]:
+    """The rule codes ``--select`` names: codes (GK301) or their beginnings (GK3: every GK3xx rule). A
+    name that matches no rule stops the command (exit 2), so that a typo does not pass as "no findings"."""
+    known = sorted(r.code for r in catalogue())
+    chosen: set[str] = set()
+    for part in select.split(","):
+        name = part.strip().upper()
+        if not name:
+            continue
+        matched = [c for c in known if c.startswith(name)]
+        if not matched:
+            click.echo(f"未知的规则代码：{part.strip()}（可用：{', '.join(known)}；也可写前缀，如 GK3） "
+                       f"(unknown rule code {part.strip()!r}; see `gongkai rules`)", err=True)
+            sys.exit(2)
+        chosen.update(matched)
+    if not chosen:
+        click.echo("--select 没有给出规则代码 (no rule code given to --select)", err=True)
+        sys.exit(2)
+    return frozenset(chosen)
 
 
 def _line(f) -> str:

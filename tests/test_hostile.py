@@ -1,6 +1,7 @@
 """Hostile and broken input: every case of tests/hostile.py (made here, in a temporary folder)
-ends with a clear one-line reason or a report, within the time limit and with bounded memory;
-limits can be set from the environment and the command line; the time limit really interrupts."""
+ends with a clear one-line reason or a report, with bounded memory; limits can be set from the
+environment and the command line; the time limit really interrupts. (How long each case takes is
+measured by bench/hostile_inputs.py: timing is not asserted here.)"""
 
 from __future__ import annotations
 
@@ -33,29 +34,22 @@ def cases(tmp_path_factory):
 
 def _outcome(path: Path, case: hostile.Case) -> str | None:
     """What is wrong with how ``path`` was handled (None: all right)."""
-    started = time.monotonic()
     try:
         report = read(path, Limits(max_seconds=LIMIT_SECONDS))
         findings = check(report)
         text = json.dumps(report.to_json(), ensure_ascii=False)
     except GongkaiError as exc:
-        elapsed = time.monotonic() - started
         reason = str(exc)
         if hostile.SECRET in reason:
             return f"the secret leaked into the error: {reason}"
         if "\n" in reason or not reason.strip() or " (" not in reason:
             return f"not a one-line reason in Chinese (English): {reason!r}"
-        if elapsed > LIMIT_SECONDS + 1:
-            return f"took {elapsed:.1f} s"
         if case.error is None and not case.may_fail:
             return f"should have been read, but: {reason}"
         if case.error is not None and case.error not in reason and not (case.bomb and "超时" in reason):
             # (a bomb refused by the time limit on a loaded machine is refused clearly too)
             return f"reason should mention {case.error!r}: {reason}"
         return None
-    elapsed = time.monotonic() - started
-    if elapsed > LIMIT_SECONDS + 1:
-        return f"took {elapsed:.1f} s"
     if case.error is not None:
         return f"should have been refused ({case.error}), but was read"
     if hostile.SECRET in text:
@@ -79,42 +73,44 @@ def test_every_hostile_file_ends_clearly_in_process(cases):
     assert not problems, "\n".join(f"{k}: {v}" for k, v in problems.items())
 
 
-# The CLI run under a wrapper that prints the process's own peak RSS (VmHWM) when it exits. (The
-# rusage of a child is no good here: Linux carries the high-water mark of the forked parent, pytest
-# with its hundreds of MB, over into the child.)
+# The CLI run under a wrapper that prints, when it exits, the peak RSS of the command and of the workers
+# that read its files (its children, waited for when the command ends). (The rusage of the pytest
+# process's own children is no good here: Linux carries the high-water mark of the forked parent,
+# pytest with its hundreds of MB, over into the child.)
 _WRAPPER = """
-import atexit, runpy, sys
+import atexit, resource, runpy, sys
 def _peak():
+    own = 0
     try:
         with open("/proc/self/status") as fh:
             for line in fh:
                 if line.startswith("VmHWM:"):
-                    sys.stderr.write("\\nPEAK_RSS_KB " + line.split()[1] + "\\n")
+                    own = int(line.split()[1])
     except OSError:
         pass
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    sys.stderr.write("\\nPEAK_RSS_KB " + str(max(own, workers)) + "\\n")
 atexit.register(_peak)
 sys.argv = ["gongkai", *sys.argv[1:]]
 runpy.run_module("gongkai.cli", run_name="__main__", alter_sys=True)
 """
 
 
-def _run_measured(args: list[str], timeout: float) -> tuple[int, str, str, float, float]:
-    """Run the CLI; (exit code, stdout, stderr, seconds, peak RSS of that process in MB; 0 if unknown)."""
-    started = time.monotonic()
+def _run_measured(args: list[str], timeout: float) -> tuple[int, str, str, float]:
+    """Run the CLI; (exit code, stdout, stderr, peak RSS of the command or its workers in MB; 0 if unknown)."""
     proc = subprocess.run([sys.executable, "-c", _WRAPPER, *args], capture_output=True, timeout=timeout)
-    elapsed = time.monotonic() - started
     err = proc.stderr.decode("utf-8", "replace")
     peak = 0.0
     if "PEAK_RSS_KB " in err:
         err, _, tail = err.rpartition("PEAK_RSS_KB ")
         peak = int(tail.split()[0]) / 1024
         err = err.rstrip("\n") + "\n"
-    return proc.returncode, proc.stdout.decode("utf-8", "replace"), err, elapsed, peak
+    return proc.returncode, proc.stdout.decode("utf-8", "replace"), err, peak
 
 
 def test_command_line_on_hostile_files_bounded_time_and_memory(cases):
     """The CLI, in processes of its own: one line per refused file, no traceback, nothing of
-    /etc/passwd, each process under the memory bound and within its files' time limits."""
+    /etc/passwd, each command and its workers under the memory bound."""
     folder, all_cases = cases
     names = sorted(all_cases)
     bombs = [n for n in names if all_cases[n].bomb]
@@ -128,12 +124,11 @@ def test_command_line_on_hostile_files_bounded_time_and_memory(cases):
 
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = list(pool.map(run, groups))
-    for group, (code, out, err, elapsed, rss) in results:
+    for group, (code, out, err, rss) in results:
         assert code == 2, (group, out, err)
         assert "Traceback" not in out + err
         assert hostile.SECRET not in out + err
-        assert rss < MEMORY_MB, f"peak RSS {rss:.0f} MB for {group}"
-        assert elapsed < (LIMIT_SECONDS + 1) * len(group) + 5
+        assert 0 < rss < MEMORY_MB, f"peak RSS {rss:.0f} MB for {group}"
         first_lines = [ln for ln in err.split("\n\n")[0].splitlines() if ln.strip()]
         stray = [ln for ln in first_lines if not ln.startswith(str(folder))]
         assert not stray, f"lines on stderr that are not one file's reason: {stray[:3]}"
@@ -155,14 +150,12 @@ def test_one_gigabyte_of_zeros_is_refused_by_its_size_without_being_read(tmp_pat
         raise AssertionError("the file was opened")
 
     monkeypatch.setattr(readers, "open", no_open, raising=False)
-    started = time.monotonic()
     with pytest.raises(LimitExceeded) as err:
         read(path)
-    assert time.monotonic() - started < 1.0
     assert "过大" in str(err.value) and "1024 MB" in str(err.value)
     monkeypatch.undo()
-    code, out, err_text, elapsed, rss = _run_measured(["check", str(path)], 30)
-    assert code == 2 and "过大" in err_text and elapsed < 10 and rss < 300, (err_text, elapsed, rss)
+    code, out, err_text, rss = _run_measured(["check", str(path)], 60)
+    assert code == 2 and "过大" in err_text and 0 < rss < 300, (err_text, rss)
 
 
 def test_a_device_or_a_stream_without_end_is_never_read_whole(tmp_path):
@@ -178,17 +171,27 @@ def test_a_device_or_a_stream_without_end_is_never_read_whole(tmp_path):
 # --------------------------------------------------------------------------------- time limit
 
 
+def _busy(seconds: float) -> None:
+    """Keep the processor busy for a while, then return: a limit that does not interrupt it shows as a
+    missing exception, not as a test that never ends."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
 def test_time_limit_interrupts_a_reader_that_hangs(monkeypatch):
     from gongkai.readers import text as text_reader
 
-    def hang(data, source, limits):
-        while True:
+    real_read = text_reader.read
+
+    def hang(data, source, limits):  # busy for 5 s, then reads: only an interruption gives a failure
+        end = time.monotonic() + 5
+        while time.monotonic() < end:
             pass
+        return real_read(data, source, limits)
 
     monkeypatch.setattr(text_reader, "read", hang)
-    started = time.monotonic()
     failure = process(b"hello", "a.txt", Limits(max_seconds=0.3)).failure  # in this process: the alarm
-    assert time.monotonic() - started < 1.5
     assert failure is not None and failure.reason == "limit"
     assert "超时" in failure.zh and "0.3" in str(failure)
 
@@ -196,21 +199,17 @@ def test_time_limit_interrupts_a_reader_that_hangs(monkeypatch):
 def test_time_limits_nest_and_the_outer_one_survives_the_inner():
     from gongkai.readers import time_limit
 
-    started = time.monotonic()
     with pytest.raises(LimitExceeded):
         with time_limit(0.4):
             with time_limit(10):  # an inner limit never extends the outer one
                 pass
             with time_limit(0.05):  # an inner limit that ends first ...
                 pass
-            while True:  # ... and the outer one still fires after it
-                pass
-    assert time.monotonic() - started < 1.5
+            _busy(3)  # ... and the outer one still fires after it
     with pytest.raises(LimitExceeded) as err:
         with time_limit(10):
             with time_limit(0.1):
-                while True:
-                    pass
+                _busy(3)
     assert "0.1" in str(err.value)
     with time_limit(0.05):  # an alarm left over must not fire later
         pass
@@ -229,21 +228,20 @@ def test_time_limit_survives_an_alarm_swallowed_in_a_destructor():
             while time.monotonic() < end:
                 pass
 
-    started = time.monotonic()
     with pytest.raises(LimitExceeded):
         with time_limit(0.1):
             SlowToDie()  # gone at once; its __del__ runs past the deadline and swallows the alarm
-            while time.monotonic() < started + 3:
-                pass
-    assert time.monotonic() - started < 1.5
+            _busy(3)
 
 
 def test_extraction_is_inside_the_time_limit(monkeypatch):
     from gongkai import pipeline
 
+    real_extract = pipeline.extract
+
     def slow_extract(doc):
-        while True:
-            pass
+        _busy(5)
+        return real_extract(doc)
 
     monkeypatch.setattr(pipeline, "extract", slow_extract)
     failure = pipeline.process(b"some text", "a.txt", Limits(max_seconds=0.2)).failure

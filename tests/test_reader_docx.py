@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import struct
-import time
 import zipfile
 from pathlib import Path
 
@@ -542,10 +541,8 @@ def test_zip_declared_size_too_large():
     data = bytearray(_zip_with({"word/document.xml": b"<x/>", "word/big.bin": b"abc"}))
     at = data.rfind(b"PK\x01\x02")  # central header of the last member
     struct.pack_into("<I", data, at + 24, 0xFFFFFFF0)  # uncompressed size
-    started = time.monotonic()
     with pytest.raises(LimitExceeded) as err:
         read(bytes(data))
-    assert time.monotonic() - started < 1
     assert err.value.reason == "limit"
     # a small limit on the total size applies too
     d = pydocx.Document()
@@ -590,11 +587,9 @@ def test_entities_are_not_expanded():
         "</w:body></w:document>"
     )
     data = _zip_with({"word/document.xml": lol.encode()})
-    started = time.monotonic()
     with pytest.raises(ReadError) as err:  # Word never writes a DTD: refused, nothing expanded
         read(data)
     assert err.value.reason == "corrupt"
-    assert time.monotonic() - started < 2
 
 
 def test_block_limit():

@@ -18,12 +18,14 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "tests"))  # the report generator (tests/synth.py)
 from common import machine  # noqa: E402
+from synth import write_corpus  # noqa: E402
 
 from gongkai.store import Store  # noqa: E402
 from gongkai.store.ingest import default_jobs  # noqa: E402
-from gongkai.store.synth import write_corpus  # noqa: E402
 
 
 def cpu_seconds() -> tuple[float, float]:

@@ -2,7 +2,7 @@
 
 A small county — 奉新县, 江西省宜春市 — as a disclosure office sees it: its list of agencies (agencies.csv,
 two of them without any report, so the roll-up shows who has not submitted), and synthetic reports for
-2021–2023 from gongkai.store.synth (numbers consistent, narrative from the seeds). 甘坊镇's 2023 report is
+2021–2023 from tests/synth.py (numbers consistent, narrative from the seeds). 甘坊镇's 2023 report is
 the real seed tests/data/seeds/003_…; its 2021 and 2022 reports here are synthetic, so the agency page has
 years to compare and the cross-year rules have something to say.
 
@@ -12,11 +12,13 @@ years to compare and the cross-year rules have something to say.
 from __future__ import annotations
 
 import random
+import sys
 from pathlib import Path
 
-from gongkai.store.synth import Agency, Corpus
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the report generator (tests/synth.py)
+from synth import Agency, Corpus  # noqa: E402
+
 OUT = ROOT / "samples"
 PROVINCE, CITY, COUNTY = "江西省", "宜春市", "奉新县"
 

@@ -16,26 +16,18 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import ROOT, SEEDS
+
 from gongkai import totals
 from gongkai.api import check, read
-from gongkai.compose import (
-    CARRIED,
-    STOCKS,
-    DataError,
-    blank_report,
-    compose,
-    data_from_bytes,
-    from_mapping,
-    load_data,
-)
+from gongkai.compose import CARRIED, STOCKS, blank_report, compose, excel_form
 from gongkai.formats import EDITIONS, get_edition
 from gongkai.formats.common import SECTIONS
-from gongkai.model import Cell
+from gongkai.formats.form import INFO, META, sheet_name
+from gongkai.formats.layout import grid
+from gongkai.forms import DataError, FormError, data_from_bytes, from_mapping, load_data, read_workbook
+from gongkai.model import SCHEMA, Cell
 from gongkai.render import render
-from gongkai.render.layout import grid
-from gongkai.render.xlsx import INFO, META, FormError, read_workbook, sheet_name, template
 from gongkai.totals import fill_totals, total_cells, total_definitions
 
 SEED = {p.name[:3]: p for p in SEEDS}
@@ -190,7 +182,7 @@ def test_json_contract_is_data_too(tmp_path):
     ({"sections": "全年……"}, "sections 应是列表"),
     ({"edition": "2020"}, "格式版本“2020”不存在（可用：2019、2021）"),
     ({"contact": {"电话": [1]}}, "contact 应是“名称→文字”的对象"),
-    ({"schema": "gongkai.report/2"}, "schema 应是“gongkai.report/1”或不写"),
+    ({"schema": "gongkai.report/9"}, "schema 应是“gongkai.report/"),
     ({"agency": "镇" * 201}, "agency 过长（201 字，最多 200 字）"),
     ({"year": 1900}, "年度“1900”不是合理的年份"),
 ])
@@ -229,7 +221,7 @@ def test_data_of_the_edition_its_year_requires():
 
 
 def test_template_workbook_layout_protection_and_formulas():
-    wb = openpyxl.load_workbook(io.BytesIO(template("2021")))
+    wb = openpyxl.load_workbook(io.BytesIO(excel_form("2021")))
     assert wb.sheetnames[:4] == [INFO, "表二（主动公开）", "表三（依申请公开）", "表四（复议诉讼）"]
     assert wb[META].sheet_state == "hidden"
     formulas = totals.formula_terms("2021")
@@ -280,7 +272,7 @@ def _fill(wb_bytes: bytes, values: dict[str, object], info: dict[str, object]) -
 def test_a_filled_form_is_checked_as_data(tmp_path):
     """The Excel form goes through the same data schema as JSON and YAML."""
     good = tmp_path / "good.xlsx"
-    good.write_bytes(_fill(template("2021"), {"applications.granted.research": "2", "active.fees.amount": 0.5},
+    good.write_bytes(_fill(excel_form("2021"), {"applications.granted.research": "2", "active.fees.amount": 0.5},
                            {"agency": "幸福乡人民政府", "year": 2023, "date": dt.datetime(2024, 1, 20)}))
     data = load_data(good)
     assert (data.agency, data.year, data.date, data.edition) == ("幸福乡人民政府", 2023, dt.date(2024, 1, 20), "2021")
@@ -288,14 +280,14 @@ def test_a_filled_form_is_checked_as_data(tmp_path):
     assert data.value("active.fees.amount") == 0.5
     assert data.source.sha256 == read_workbook(good.read_bytes(), "x").source.sha256
     bad = tmp_path / "bad.xlsx"
-    bad.write_bytes(_fill(template("2021"), {}, {"agency": "镇" * 201, "year": 1066}))
+    bad.write_bytes(_fill(excel_form("2021"), {}, {"agency": "镇" * 201, "year": 1066}))
     with pytest.raises(DataError) as err:
         load_data(bad)
     assert "agency 过长（201 字，最多 200 字）" in err.value.zh and "年度“1066”不是合理的年份" in err.value.zh
 
 
 def test_filled_workbook_reads_back_and_totals_are_computed():
-    data = _fill(template("2021"), {
+    data = _fill(excel_form("2021"), {
         "applications.new_received.natural_person": 4, "applications.new_received.research": 1,
         "applications.granted.natural_person": 3, "applications.granted.research": "1",
         "applications.carried_forward.natural_person": 1, "active.fees.amount": 0.35,
@@ -335,7 +327,7 @@ def _with_cached_value(data: bytes, sheet_title: str, coord: str, value: int) ->
 
 
 def test_a_saved_total_that_disagrees_is_kept():
-    data = _fill(template("2021"), {"applications.granted.natural_person": 2}, {"agency": "幸福乡人民政府", "year": 2023})
+    data = _fill(excel_form("2021"), {"applications.granted.natural_person": 2}, {"agency": "幸福乡人民政府", "year": 2023})
     wb = openpyxl.load_workbook(io.BytesIO(data))
     positions = {row[0].value: (row[1].value, row[2].value) for row in wb[META].iter_rows(min_row=4)}
     sheet, coord = positions["applications.granted.total"]
@@ -415,7 +407,7 @@ def test_new_writes_the_format_of_the_suffix(tmp_path, suffix):
     elif suffix == ".html":
         assert head.startswith(b"<!DOCTYPE html>")
     elif suffix == ".json":
-        assert json.loads(out.read_bytes())["schema"] == "gongkai.report/1"
+        assert json.loads(out.read_bytes())["schema"] == SCHEMA
 
 
 def test_new_format_option_and_input_protection(tmp_path):
@@ -441,7 +433,7 @@ def test_new_from_last_years_report_file(tmp_path):
 
 
 def test_a_form_number_no_count_can_be_is_kept_as_printed_and_reported():
-    data = _fill(template("2021"), {"applications.new_received.natural_person": 1e300,
+    data = _fill(excel_form("2021"), {"applications.new_received.natural_person": 1e300,
                                     "applications.new_received.research": 2},
                  {"agency": "幸福乡人民政府", "year": 2023})
     report = read_workbook(data, "form.xlsx")
@@ -518,6 +510,38 @@ def test_template_prefilled_from_last_year_uses_a_formula_for_in_force(tmp_path)
     filled = _fill(form.read_bytes(), {"active.regulations.issued": 3, "active.regulations.repealed": 1}, {})
     report = read_workbook(filled, "form.xlsx")
     assert report.value("active.regulations.in_force") == 14 and report.year == 2023
+
+
+def test_stock_formulas_are_worked_out_and_other_formulas_kept_as_written():
+    """A form no spreadsheet has calculated: gongkai's own =12+B5-C5 is worked out (a blank counts as 0,
+    as in a spreadsheet); a formula typed by someone else is kept as written and reported."""
+    last = from_mapping({"agency": "幸福乡人民政府", "year": 2022,
+                         "tables": {"active": {"regulations": {"in_force": 12}, "normative_documents": {"in_force": 30}}}})
+    form = excel_form("2021", 2023, "幸福乡人民政府", previous=last)
+    filled = _fill(form, {"active.regulations.issued": 3, "active.normative_documents.issued": 5,
+                          "active.normative_documents.repealed": "=B6*2",
+                          "active.licensing.decisions": "=SUM(B6:C6)"}, {})
+    report = read_workbook(filled, "form.xlsx")
+    assert report.value("active.regulations.in_force") == 15  # 12 + 3 − (废止件数 left blank)
+    cell = report.cell("active.licensing.decisions")
+    assert cell.value is None and cell.raw == "=SUM(B6:C6)"
+    assert report.cell("active.normative_documents.in_force").raw == "=30+B6-C6"  # C6 holds a formula: not worked out
+    findings = check(compose(data=report).report)
+    assert any(f.code == "GK204" and "active.licensing.decisions" in f.cells for f in findings)
+
+
+def test_a_form_that_lost_its_map_is_read_by_the_official_layout():
+    """Sheets copied into another workbook lose the hidden map; the positions are the layout's."""
+    data = _fill(excel_form("2021"), {"applications.new_received.research": 3, "active.licensing.decisions": 46},
+                 {"agency": "幸福乡人民政府", "year": 2023})
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    del wb[META]
+    out = io.BytesIO()
+    wb.save(out)
+    report = data_from_bytes(out.getvalue(), "form.xlsx", "xlsx")  # checked as data, like JSON
+    assert report.value("applications.new_received.research") == 3
+    assert report.value("active.licensing.decisions") == 46
+    assert (report.agency, report.year, report.edition) == ("幸福乡人民政府", 2023, "2021")
 
 
 def test_yaml_template_from_last_year_leaves_stocks_to_compute(tmp_path):

@@ -15,12 +15,13 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import DATA, ROOT, SEEDS
+
 from gongkai.api import check, read, read_data
-from gongkai.compose import convert, from_mapping
+from gongkai.compose import convert
 from gongkai.formats import get_edition
 from gongkai.formats.conversion import CONVERSIONS, check_conversion
+from gongkai.forms import from_mapping
 from gongkai.model import Cell
 from gongkai.render import render
 

@@ -8,8 +8,9 @@ from test_store_support import store, store_url, write_text
 
 from gongkai.checks import REGISTRY, catalogue, check
 from gongkai.document import Source
+from gongkai.location import Location
 from gongkai.model import Cell, Report, Section
-from gongkai.store.synth import Corpus, rebalance, zero_figures
+from synth import Corpus, rebalance, zero_figures
 
 FIXTURES = (store, store_url)  # pytest fixtures: the store on SQLite and on PostgreSQL
 
@@ -21,7 +22,7 @@ def make(year: int, tables: dict, edition: str = "2021", narrative: str = "") ->
     for t, rows in tables.items():
         for rk, cols in rows.items():
             for c, v in cols.items():
-                r.tables.setdefault(t, {}).setdefault(rk, {})[c] = Cell(v, str(v), f"line {len(r.tables) + 1}")
+                r.tables.setdefault(t, {}).setdefault(rk, {})[c] = Cell(v, str(v), Location(line=len(r.tables) + 1))
     r.sections = [Section(1, "总体情况", narrative)]
     return r
 

@@ -8,12 +8,11 @@ import importlib.util
 import pytest
 
 from gongkai import inputs, readers, render
-from gongkai.compose import DATA_SUFFIXES
 from gongkai.extract.tables import SECTION_TABLE
 from gongkai.formats import EDITIONS, TABLE_NAMES, TABLE_SECTION, TABLE_SHORT, get_edition, outcome_groups
 from gongkai.formats.conversion import cell_map
 from gongkai.formats.figures import FIGURES, RATIOS, WATCHED
-from gongkai.formats.files import DATA_FORMATS, OUTPUT_FORMATS, REPORT_FORMATS
+from gongkai.formats.files import DATA_FORMATS, DATA_SUFFIXES, OUTPUT_FORMATS, REPORT_FORMATS
 
 CELLS = {e: {f"{t.key}.{r.key}.{c.key}" for t in ed.tables for r in t.rows for c in r.columns}
          for e, ed in EDITIONS.items()}

@@ -20,7 +20,7 @@ from test_store_support import cells_in_json, store, store_url
 
 from gongkai.store import Store
 from gongkai.store import schema as S
-from gongkai.store.synth import Corpus, render_html, write_corpus
+from synth import Corpus, render_html, table_rows, write_corpus
 
 FIXTURES = (store, store_url)  # pytest fixtures: the store on SQLite and on PostgreSQL
 
@@ -34,8 +34,6 @@ def pdf_of(spec) -> bytes:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
-
-    from gongkai.store.synth import table_rows
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     style = ParagraphStyle("cn", fontName="STSong-Light", fontSize=10, leading=14)

@@ -202,7 +202,7 @@ def test_parse_json_of_each_seed_is_one_valid_object(code):
     assert isinstance(data, dict)
     assert_valid("report", data)
     path = SEED[code]
-    assert data["schema"] == "gongkai.report/1"
+    assert data["schema"] == "gongkai.report/2"
     assert data["source"] == {
         "path": rel(path),
         "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
@@ -262,8 +262,8 @@ def test_seed_000_procurement_amount_keeps_the_printed_unit():
     d = parsed("000")
     assert d["edition"] == "2019" and d["year"] == 2023 and d["agency"] == "丰收乡"
     proc = d["tables"]["active"]["procurement"]
-    assert proc["items"] == {"value": 3, "raw": "3", "at": "line 75"}
-    assert proc["amount"] == {"value": 20, "raw": "20万元", "at": "line 76"}
+    assert proc["items"] == {"value": 3, "raw": "3", "at": {"line": 75}}
+    assert proc["amount"] == {"value": 20, "raw": "20万元", "at": {"line": 76}}
     assert [s["number"] for s in d["sections"]] == [1, 2, 3, 4, 5, 6, 7]
     assert d["date"] is None and d["contact"] is None
 
@@ -279,7 +279,7 @@ def test_seed_002_granted_row_blank_applicants_and_total_zero():
         assert granted[col]["raw"] in ("", None), col  # blank, never a number or a nil marker
     for col in applicants[:5]:  # the five blank cells the line prints (line 49: five tabs, then 0)
         assert granted[col]["raw"] == "", col
-    assert granted["total"] == {"value": 0, "raw": "0", "at": "line 49"}
+    assert granted["total"] == {"value": 0, "raw": "0", "at": {"line": 49, "cell": 8}}
 
 
 def test_seed_003_missing_row_is_absent_and_facts_are_read():
@@ -295,8 +295,8 @@ def test_seed_003_missing_row_is_absent_and_facts_are_read():
 
 def test_seed_004_blank_cell_is_value_null_raw_empty():
     d = parsed("004")
-    assert d["tables"]["active"]["coercion"] == {"decisions": {"value": None, "raw": "", "at": "line 46"}}
-    assert d["tables"]["active"]["fees"]["amount"] == {"value": 0, "raw": "0", "at": "line 54"}
+    assert d["tables"]["active"]["coercion"] == {"decisions": {"value": None, "raw": "", "at": {"line": 46}}}
+    assert d["tables"]["active"]["fees"]["amount"] == {"value": 0, "raw": "0", "at": {"line": 54}}
     assert set(d["tables"]["review_litigation"]) == {"review", "litigation_direct", "litigation_after_review"}
 
 
@@ -316,7 +316,7 @@ def test_blank_nil_marker_and_zero_stay_apart(tmp_path, printed, value, raw):
     assert proc.returncode == 0, proc.err
     data = json.loads(proc.out)
     assert_valid("report", data)
-    assert data["tables"]["active"]["coercion"]["decisions"] == {"value": value, "raw": raw, "at": "line 46"}
+    assert data["tables"]["active"]["coercion"]["decisions"] == {"value": value, "raw": raw, "at": {"line": 46}}
 
 
 # ---------------------------------------------------------------- gongkai check --format json
@@ -354,8 +354,7 @@ def test_check_json_names_the_cells_of_a_broken_identity(tmp_path):
     """Seed 001 with 一、本年新收 总计 changed from 0 to 5: the balance and the row total break."""
     lines = SEED["001"].read_text(encoding="utf-8").split("\n")
     d = parsed("001")
-    at = d["tables"]["applications"]["new_received"]["total"]["at"]
-    n = int(at.split()[1])
+    n = d["tables"]["applications"]["new_received"]["total"]["at"]["line"]
     assert lines[n - 1].strip() == "0"
     lines[n - 1] = "\t5"
     f = tmp_path / "broken.txt"

@@ -12,6 +12,7 @@ import re
 import pytest
 
 from gongkai.api import check, read_data
+from gongkai.location import Location
 
 from reportgen import (
     ACTIVE_2019,
@@ -132,7 +133,7 @@ def test_gk401_received_count_differs_from_table():
     assert f.cells == [f"{A}.new_received.total"]
     assert (f.expected, f.actual) == (6, 12)
     assert {12, 6} <= numbers(f.message)
-    assert f.at == f"line {line_of(text, '共收到政府信息公开申请12件')}"
+    assert f.at == Location(line=line_of(text, '共收到政府信息公开申请12件'))
 
 
 def test_gk401_matching_numbers_do_not_fire():
@@ -148,7 +149,7 @@ def test_gk401_every_mention_is_checked_not_only_the_first():
     f = found[0]
     assert (f.expected, f.actual) == (6, 8)
     assert {8, 6} <= numbers(f.message)
-    assert f.at == f"line {line_of(text, '本年度新收政府信息公开申请8件')}"
+    assert f.at == Location(line=line_of(text, '本年度新收政府信息公开申请8件'))
 
 
 def test_gk401_two_mentions_in_one_paragraph():
@@ -230,7 +231,7 @@ def test_gk401_none_received_while_table_shows_three():
     assert f.severity == "error"
     assert f.cells == [f"{A}.new_received.total"]
     assert 3 in numbers(f.message)
-    assert f.at == f"line {line_of(text, '未收到政府信息公开申请')}"
+    assert f.at == Location(line=line_of(text, '未收到政府信息公开申请'))
     assert [x for x in serious(findings) if x.code != "GK401"] == []  # the table itself is consistent
 
 
@@ -265,7 +266,7 @@ def test_gk402_items_do_not_add_up(sentence, total, items):
     assert f.severity == "warning"
     assert (f.expected, f.actual) == (total, items)
     assert {total, items} <= numbers(f.message)
-    assert f.at == f"line {line_of(text, sentence)}"
+    assert f.at == Location(line=line_of(text, sentence))
 
 
 @pytest.mark.parametrize(
@@ -290,7 +291,7 @@ def test_gk501_silent_on_processing_fee():
     found = only(run(text), "GK501")
     assert len(found) == 1
     assert found[0].severity == "warning"
-    assert found[0].at == f"line {line_of(text, '六、其他需要报告的事项')}"
+    assert found[0].at == Location(line=line_of(text, '六、其他需要报告的事项'))
 
 
 @pytest.mark.parametrize("sentence", [
@@ -323,7 +324,7 @@ def test_gk502_department_after_january():
     assert (f.expected, f.actual) == ("2024-01-31", "2024-02-20")
     assert "2024年2月20日" in f.message
     assert "1月31日" in f.message
-    assert f.at == f"line {line_of(text, '2024年2月20日')}"
+    assert f.at == Location(line=line_of(text, '2024年2月20日'))
 
 
 def test_gk502_department_on_the_last_day():

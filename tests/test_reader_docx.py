@@ -15,6 +15,7 @@ from docx.oxml import parse_xml
 from gongkai.document import Cell, Paragraph, Row, Source
 from gongkai.errors import LimitExceeded, ReadError
 from gongkai.limits import DEFAULT_LIMITS, Limits
+from gongkai.location import Location
 from gongkai.readers import read_bytes
 from gongkai.readers import docx as reader
 
@@ -80,13 +81,14 @@ def test_paragraphs_and_table_in_document_order():
     d.add_paragraph("二、主动公开政府信息情况")
     doc = read(save(d))
     assert doc.blocks == [
-        Paragraph("某某市人民政府2021年政府信息公开工作年度报告", "paragraph 1"),
-        Paragraph("一、总体情况", "paragraph 3"),  # the empty paragraph 2 is skipped but counted
-        Row([Cell("信息内容", "table 1 row 1 cell 1"), Cell("本年制发件数", "table 1 row 1 cell 2"),
-             Cell("本年废止件数", "table 1 row 1 cell 3")], "table 1 row 1", 0, True),
-        Row([Cell("规章", "table 1 row 2 cell 1"), Cell("3", "table 1 row 2 cell 2"),
-             Cell("0", "table 1 row 2 cell 3")], "table 1 row 2", 0, True),
-        Paragraph("二、主动公开政府信息情况", "paragraph 4"),
+        Paragraph("某某市人民政府2021年政府信息公开工作年度报告", Location(paragraph=1)),
+        Paragraph("一、总体情况", Location(paragraph=3)),  # the empty paragraph 2 is skipped but counted
+        Row([Cell("信息内容", Location(table=1, row=1, cell=1)),
+             Cell("本年制发件数", Location(table=1, row=1, cell=2)),
+             Cell("本年废止件数", Location(table=1, row=1, cell=3))], Location(table=1, row=1), 0, True),
+        Row([Cell("规章", Location(table=1, row=2, cell=1)), Cell("3", Location(table=1, row=2, cell=2)),
+             Cell("0", Location(table=1, row=2, cell=3))], Location(table=1, row=2), 0, True),
+        Paragraph("二、主动公开政府信息情况", Location(paragraph=4)),
     ]
 
 
@@ -101,7 +103,7 @@ def test_runs_are_joined_exactly_and_numbers_left_as_printed():
     cell.paragraphs[0].add_run("1 0")
     cell.paragraphs[0].add_run("２")
     doc = read(save(d))
-    assert doc.blocks[0] == Paragraph("共收到申请12 3件，１２件", "paragraph 1")
+    assert doc.blocks[0] == Paragraph("共收到申请12 3件，１２件", Location(paragraph=1))
     assert texts(doc.blocks[1]) == ["自然人", "1 0２"]
 
 
@@ -122,7 +124,7 @@ def test_tab_and_line_break_in_paragraph_and_cell():
     t.cell(0, 1).paragraphs[0].add_run("机构")
     t.cell(0, 2).text = "\u3000\u3000"  # blank as printed
     doc = read(save(d))
-    assert doc.blocks[0] == Paragraph("规章\t3\n行政规范性文件", "paragraph 1")
+    assert doc.blocks[0] == Paragraph("规章\t3\n行政规范性文件", Location(paragraph=1))
     assert texts(doc.blocks[1]) == ["商业\n企业", "科研\n机构", ""]
 
 
@@ -138,7 +140,7 @@ def test_grid_span_is_one_cell():
     t.cell(1, 1).merge(t.cell(1, 3)).text = "15"
     doc = read(save(d))
     assert [texts(r) for r in doc.rows()] == [["第二十条第（五）项"], ["行政许可", "15"]]
-    assert doc.rows()[1].cells[1].at == "table 1 row 2 cell 2"
+    assert doc.rows()[1].cells[1].at == Location(table=1, row=2, cell=2)
 
 
 def test_vertical_merge_continuation_is_an_empty_cell():
@@ -202,13 +204,13 @@ def test_nested_table_rows_follow_the_outer_row():
     doc = read(save(d))
     rows = doc.rows()
     assert [(r.table, r.at, texts(r)) for r in rows] == [
-        (0, "table 1 row 1", ["外层", "单元格说明\n表后文字"]),
-        (1, "table 2 row 1", ["自然人", "总计"]),
-        (1, "table 2 row 2", ["3", "3"]),
-        (0, "table 1 row 2", ["下一行", "x"]),
-        (2, "table 3 row 1", ["第三张表"]),
+        (0, Location(table=1, row=1), ["外层", "单元格说明\n表后文字"]),
+        (1, Location(table=2, row=1), ["自然人", "总计"]),
+        (1, Location(table=2, row=2), ["3", "3"]),
+        (0, Location(table=1, row=2), ["下一行", "x"]),
+        (2, Location(table=3, row=1), ["第三张表"]),
     ]
-    assert rows[2].cells[1].at == "table 2 row 2 cell 2"
+    assert rows[2].cells[1].at == Location(table=2, row=2, cell=2)
 
 
 def test_split_tables_in_order():
@@ -260,10 +262,10 @@ def test_text_box_read_once_after_its_paragraph():
     )
     doc = read(body_xml(xml))
     assert doc.blocks == [
-        Paragraph("标题前", "paragraph 1"),
-        Paragraph("锚定段落", "paragraph 2"),
-        Paragraph("文本框中的文字", "text box 1 paragraph 1"),
-        Paragraph("后面的段落", "paragraph 3"),
+        Paragraph("标题前", Location(paragraph=1)),
+        Paragraph("锚定段落", Location(paragraph=2)),
+        Paragraph("文本框中的文字", Location(box=1, paragraph=1)),
+        Paragraph("后面的段落", Location(paragraph=3)),
     ]
 
 
@@ -277,9 +279,10 @@ def test_vml_text_box_and_table_inside_text_box():
     )
     doc = read(body_xml(f"<w:p>{box}</w:p>" + p("正文")))
     assert doc.blocks == [
-        Paragraph("框内说明", "text box 1 paragraph 1"),
-        Row([Cell("行政处罚", "table 1 row 1 cell 1"), Cell("4", "table 1 row 1 cell 2")], "table 1 row 1", 0),
-        Paragraph("正文", "paragraph 2"),
+        Paragraph("框内说明", Location(box=1, paragraph=1)),
+        Row([Cell("行政处罚", Location(table=1, row=1, cell=1)), Cell("4", Location(table=1, row=1, cell=2))],
+            Location(table=1, row=1), 0),
+        Paragraph("正文", Location(paragraph=2)),
     ]
 
 
@@ -303,9 +306,9 @@ def test_content_controls_are_transparent():
     )
     run_sdt = "<w:p><w:sdt><w:sdtContent><w:r><w:t>内联</w:t></w:r></w:sdtContent></w:sdt><w:r><w:t>控件</w:t></w:r></w:p>"
     doc = read(body_xml(sdt_par + table + run_sdt))
-    assert doc.blocks[0] == Paragraph("控件中的段落", "paragraph 1")
+    assert doc.blocks[0] == Paragraph("控件中的段落", Location(paragraph=1))
     assert [texts(r) for r in doc.rows()] == [["a", "b"], ["c", "d"]]
-    assert doc.blocks[-1] == Paragraph("内联控件", "paragraph 2")
+    assert doc.blocks[-1] == Paragraph("内联控件", Location(paragraph=2))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -333,12 +336,12 @@ def test_tracked_changes_read_as_accepted():
     )
     doc = read(body_xml(xml))
     assert doc.paragraphs() == [
-        Paragraph("共收到申请15件", "paragraph 1"),
-        Paragraph("留下的", "paragraph 2"),
-        Paragraph("移来的", "paragraph 3"),
-        Paragraph("前半后半", "paragraph 4"),
+        Paragraph("共收到申请15件", Location(paragraph=1)),
+        Paragraph("留下的", Location(paragraph=2)),
+        Paragraph("移来的", Location(paragraph=3)),
+        Paragraph("前半后半", Location(paragraph=4)),
     ]
-    assert [(r.at, texts(r)) for r in doc.rows()] == [("table 1 row 1", ["保留行"]), ("table 1 row 2", ["新行"])]
+    assert [(r.at, texts(r)) for r in doc.rows()] == [(Location(table=1, row=1), ["保留行"]), (Location(table=1, row=2), ["新行"])]
 
 
 def test_field_codes_do_not_leak():
@@ -401,8 +404,8 @@ def test_template_tables(template):
     assert texts(t3[8]) == ["", "", "2.其他法律行政法规禁止公开"] + [""] * 7
     assert texts(t3[26]) == ["", "（七）总计"] + [""] * 7
     assert texts(t3[27]) == ["四、结转下年度继续办理"] + [""] * 7
-    assert t3[7].at == "table 2 row 8"
-    assert t3[7].cells[2].at == "table 2 row 8 cell 3"
+    assert t3[7].at == Location(table=2, row=8)
+    assert t3[7].cells[2].at == Location(table=2, row=8, cell=3)
     t2 = by_table[0]
     assert texts(t2[0]) == ["第二十条第（一）项"]
     assert texts(t2[5]) == ["信息内容", "本年处理决定数量"]
@@ -431,7 +434,7 @@ def test_dispatch_by_content():
     d.add_paragraph("正文")
     doc = read_bytes(save(d), "report.bin")
     assert doc.source.format == "docx"
-    assert doc.blocks == [Paragraph("正文", "paragraph 1")]
+    assert doc.blocks == [Paragraph("正文", Location(paragraph=1))]
 
 
 def test_empty_file():
@@ -511,7 +514,7 @@ def test_main_part_found_through_relationships():
             elif name == "_rels/.rels":
                 data = data.replace(b"word/document.xml", b"word/main.xml")
             zf.writestr(name, data)
-    assert read(buf.getvalue()).blocks == [Paragraph("正文", "paragraph 1")]
+    assert read(buf.getvalue()).blocks == [Paragraph("正文", Location(paragraph=1))]
 
 
 def _zip_with(members: dict[str, bytes]) -> bytes:

@@ -15,6 +15,7 @@ import pytest
 from gongkai.document import Paragraph, Source
 from gongkai.errors import LimitExceeded, ReadError
 from gongkai.limits import DEFAULT_LIMITS, Limits
+from gongkai.location import Location
 from gongkai.readers import legacy, read_bytes, read_path, sniff
 
 DATA = Path(__file__).parent / "data" / "legacy"
@@ -161,7 +162,7 @@ def test_doc_through_libreoffice(doc_bytes, tmp_path):
     assert doc.source.path == str(path)
     assert [p.text for p in doc.paragraphs()] == EXPECTED_PARAGRAPHS
     assert rows(doc) == EXPECTED_ROWS
-    assert doc.rows()[1].cells[1].at == "table 1 row 2 cell 2"
+    assert doc.rows()[1].cells[1].at == Location(table=1, row=2, cell=2)
 
 
 @needs_soffice

@@ -13,6 +13,7 @@ from hostile import pdf_of
 from gongkai.document import Document, Paragraph, Row, Source
 from gongkai.errors import LimitExceeded, ReadError
 from gongkai.limits import DEFAULT_LIMITS, Limits
+from gongkai.location import Location
 from gongkai.readers import pdf as pdf_reader
 from gongkai.readers import read_bytes, sniff
 from gongkai.readers._pdfcontent import tokenize
@@ -79,8 +80,8 @@ def test_huaian_new_applications(huaian: Document) -> None:
     row = row_with(huaian, "一、本年新收政府信息公开申请数量")
     assert values_after(row, "一、本年新收政府信息公开申请数量") == ["3001", "53", "0", "0", "61", "4", "3119"]
     assert row.complete
-    assert row.at == "page 4 table 2 row 4"
-    assert row.cells[1].at == "page 4 table 2 row 4 cell 2"
+    assert row.at == Location(page=4, table=2, row=4)
+    assert row.cells[1].at == Location(page=4, table=2, row=4, cell=2)
 
 
 @pytest.mark.parametrize("label", list(HUAIAN_T3))
@@ -124,7 +125,7 @@ def test_huaian_merged_cells(huaian: Document) -> None:
 def test_huaian_table_split_across_pages(huaian: Document) -> None:
     first = row_with(huaian, "1.本机关不掌握相关政府信息")
     second = row_with(huaian, "2.没有现成信息需要另行制作")
-    assert first.at.startswith("page 4 ") and second.at.startswith("page 5 ")
+    assert first.at.page == 4 and second.at.page == 5
     rows = huaian.rows()
     assert rows.index(second) == rows.index(first) + 1  # nothing between the two parts
     assert first.table == second.table
@@ -146,13 +147,13 @@ def test_huaian_paragraphs(huaian: Document) -> None:
     assert paras[paras.index("一、总体情况") + 1].endswith("各项规定，圆满完成了各项任务。")  # five printed lines
     # a paragraph goes on across a page break (page 5 to page 6), and the next one starts indented
     problems = next(p for p in huaian.paragraphs() if p.text.startswith("对照上级新要求"))
-    assert problems.at == "page 5 line 3" and problems.text.endswith("流动性过快的问题。")
-    assert next(p for p in huaian.paragraphs() if p.text.startswith("针对存在问题")).at == "page 6 line 4"
+    assert problems.at == Location(page=5, line=3) and problems.text.endswith("流动性过快的问题。")
+    assert next(p for p in huaian.paragraphs() if p.text.startswith("针对存在问题")).at == Location(page=6, line=4)
     assert not any(re.fullmatch(r"-\s*\d+\s*-", p) for p in paras)  # page numbers are dropped
     assert not any(re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", p) for p in paras)
-    assert huaian.paragraphs()[0].at == "page 1 line 1"
+    assert huaian.paragraphs()[0].at == Location(page=1, line=1)
     # running text on page 1 sits in white boxes: no table is made of them
-    assert not any(r.at.startswith("page 1 ") for r in huaian.rows())
+    assert not any(r.at.page == 1 for r in huaian.rows())
 
 
 def test_huaian_blocks_in_reading_order(huaian: Document) -> None:
@@ -243,9 +244,9 @@ def test_ruled_table(rl) -> None:
         ["行政许可", "447228"],
     ]
     assert all(r.complete and r.table == 0 for r in rows)
-    assert rows[2].cells[2].at == "page 1 table 1 row 3 cell 3"
+    assert rows[2].cells[2].at == Location(page=1, table=1, row=3, cell=3)
     assert doc.paragraphs()[0].text == "二、主动公开政府信息情况"
-    assert doc.paragraphs()[0].at == "page 1 line 1"
+    assert doc.paragraphs()[0].at == Location(page=1, line=1)
     assert doc.paragraphs()[1].text == "2024年共收到申请3119件。"
     assert doc.source.format == "pdf"
 
@@ -367,7 +368,7 @@ def test_unruled_table(rl) -> None:
         ["四、结转下年度继续办理", "103", "0", "0", "0", "0", "0", "103"],
     ]
     assert all(r.complete for r in doc.rows())
-    assert doc.rows()[1].at == "page 1 table 1 row 2"
+    assert doc.rows()[1].at == Location(page=1, table=1, row=2)
     assert doc.paragraphs()[-1].text == "四、政府信息公开行政复议、行政诉讼情况"
 
 
@@ -476,8 +477,8 @@ def test_table_split_across_pages(rl) -> None:
                         para("三、收到和处理政府信息公开申请情况")], page_numbers=True)
     doc = read(pdf)
     rows = doc.rows()
-    pages = {r.at.split(" table")[0] for r in rows}
-    assert pages == {"page 1", "page 2"}
+    pages = {r.at.page for r in rows}
+    assert pages == {1, 2}
     labels = [r.cells[0].text for r in rows if r.cells[0].text != "信息内容"]
     assert labels == [b[0] for b in body]  # all rows, in order, none lost at the page break
     assert [values_after(r, r.cells[0].text) for r in rows if r.cells[0].text.startswith("第")] == [[b[1]] for b in body]
@@ -485,7 +486,7 @@ def test_table_split_across_pages(rl) -> None:
     assert {r.table for r in rows} == {0}  # one table across the page break
     assert [p.text for p in doc.paragraphs()] == ["二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况"]
     # the blocks between the two parts are rows only (page number and running header are dropped)
-    first_page2 = next(i for i, b in enumerate(doc.blocks) if b.at.startswith("page 2"))
+    first_page2 = next(i for i, b in enumerate(doc.blocks) if b.at.page == 2)
     assert isinstance(doc.blocks[first_page2 - 1], Row) and isinstance(doc.blocks[first_page2], Row)
 
 
@@ -496,7 +497,7 @@ def test_two_tables_get_two_numbers(rl) -> None:
     b = grid_table([["行政许可", "447228"]])
     doc = read(platypus_pdf([a, para("第二十条第（五）项"), b, Spacer(1, 20)]))
     assert [r.table for r in doc.rows()] == [0, 0, 1]
-    assert doc.rows()[2].at == "page 1 table 2 row 1"
+    assert doc.rows()[2].at == Location(page=1, table=2, row=1)
 
 
 def image_pdf(pages: int = 1, text_first_page: str | None = None) -> bytes:
@@ -655,7 +656,7 @@ def test_dispatch_by_content(rl) -> None:
     assert sniff(data, "report.doc") == "pdf"
     doc = read_bytes(data, "report.doc")
     assert doc.source.format == "pdf"
-    assert doc.paragraphs()[0].at == "page 1 line 1"
+    assert doc.paragraphs()[0].at == Location(page=1, line=1)
 
 
 def test_read_function_directly(rl) -> None:
@@ -813,16 +814,16 @@ def test_lines_of_one_paragraph_are_joined_and_new_paragraphs_kept_apart(rl) -> 
     c.save()
     doc = read(buf.getvalue())
     assert [(p.text, p.at) for p in doc.paragraphs()] == [
-        ("一、总体情况", "page 1 line 1"),
+        ("一、总体情况", Location(page=1, line=1)),
         ("本年度我单位认真贯彻落实条例要求，全面推进政务公开工作，各项工作取得新进展。主动公开政府信息一百二十条，其中政策文件三十件。",
-         "page 1 line 2"),
+         Location(page=1, line=2)),
         ("（一）主动公开情况。本年度通过政府网站主动公开政府信息共计一百二十条，覆盖机构职能、政策文件、财政预决算等方面内",
-         "page 1 line 5"),
-        ("容和领域。", "page 1 line 7"),
-        ("1.加强政策解读工作，提升解读质量，丰富解读形式，扩大覆盖面", "page 1 line 8"),
-        ("2.推进政务公开标准化规范化建设。", "page 1 line 9"),
-        ("某某县人民政府办公室", "page 1 line 10"),
-        ("2024年1月15日", "page 1 line 11"),
+         Location(page=1, line=5)),
+        ("容和领域。", Location(page=1, line=7)),
+        ("1.加强政策解读工作，提升解读质量，丰富解读形式，扩大覆盖面", Location(page=1, line=8)),
+        ("2.推进政务公开标准化规范化建设。", Location(page=1, line=9)),
+        ("某某县人民政府办公室", Location(page=1, line=10)),
+        ("2024年1月15日", Location(page=1, line=11)),
     ]
 
 

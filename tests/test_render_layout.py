@@ -14,17 +14,18 @@ import io
 import re
 import zipfile
 
-
 import pytest
-from lxml import etree, html as lxml_html
-
 from conftest import SHARED
-from gongkai.compose import blank_report, compose, from_mapping
+from lxml import etree
+from lxml import html as lxml_html
+
+from gongkai.compose import blank_report, compose
 from gongkai.formats import get_edition
 from gongkai.formats.common import SECTIONS
+from gongkai.formats.layout import grid
+from gongkai.forms import from_mapping
 from gongkai.model import Cell
 from gongkai.render import prepare, render
-from gongkai.render.layout import grid
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TEMPLATE = SHARED / "reference" / "official-2021-template.docx"
@@ -267,6 +268,7 @@ def test_a_signature_typed_in_the_data_is_taken_out_and_kept_as_the_signer():
 
 def test_a_pdf_report_is_rendered_with_whole_paragraphs():
     from conftest import corpus_file
+
     from gongkai.api import read, read_data
 
     original = read(corpus_file("huaian-city-2024.pdf"))

@@ -22,7 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from gongkai.api import check, read  # noqa: E402
-from gongkai.compose import compose, data_from_bytes  # noqa: E402
+from gongkai.compose import compose, excel_form  # noqa: E402
+from gongkai.formats.form import META  # noqa: E402
+from gongkai.forms import data_from_bytes, read_workbook  # noqa: E402
 from gongkai.render import render  # noqa: E402
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -154,8 +156,6 @@ def test_libreoffice_computes_the_form_totals(tmp_path):
     """The form's SUM formulas, calculated by LibreOffice, give gongkai's totals."""
     import openpyxl
 
-    from gongkai.render.xlsx import META
-
     report = sample_report()
     src = tmp_path / "form.xlsx"
     src.write_bytes(render(report, "xlsx"))
@@ -170,8 +170,6 @@ def test_libreoffice_computes_the_form_totals(tmp_path):
         sheet, coord = positions[ref]
         assert wb[sheet][coord].value == report.value(ref), ref
     # and read back by gongkai, the saved (calculated) totals are the ones kept
-    from gongkai.render.xlsx import read_workbook
-
     back = read_workbook(recalculated.read_bytes(), "form.xlsx")
     assert back.value("applications.total_processed.total") == 7
 
@@ -205,11 +203,8 @@ if __name__ == "__main__":
 @needs_soffice
 @needs_calc
 def test_a_blank_form_saved_by_libreoffice_has_no_invented_zeros(tmp_path):
-    from gongkai.compose import compose
-    from gongkai.render.xlsx import read_workbook, template
-
     src = tmp_path / "blank.xlsx"
-    src.write_bytes(template("2021", 2023, "青云镇人民政府"))
+    src.write_bytes(excel_form("2021", 2023, "青云镇人民政府"))
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     saved = soffice_convert(src, "xlsx:Calc MS Excel 2007 XML", out_dir)

@@ -17,15 +17,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongkai.api import check, read_data
-from gongkai.compose import compose, data_from_bytes, from_mapping
+from gongkai.compose import compose
 from gongkai.document import Source
 from gongkai.extract.meta import split_signature
 from gongkai.formats import get_edition
 from gongkai.formats.common import SECTIONS
+from gongkai.forms import data_from_bytes, from_mapping, read_workbook
 from gongkai.model import Cell, Report, Section
 from gongkai.render import render
-from gongkai.render.xlsx import read_workbook
-from gongkai.totals import fill_totals, format_number, total_cells
+from gongkai.totals import fill_totals, format_number
 
 EXAMPLES = 12
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,

@@ -15,7 +15,7 @@ from gongkai.formats import get_edition
 from gongkai.rollup import map_to_edition, rollup
 from gongkai.store import region_clause
 from gongkai.store import schema as S
-from gongkai.store.synth import Agency, Corpus, ReportSpec, rebalance, zero_figures
+from synth import Agency, Corpus, ReportSpec, rebalance, zero_figures
 
 FIXTURES = (store, store_url)  # pytest fixtures: the store on SQLite and on PostgreSQL
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from gongkai.api import check, read
+from gongkai.location import Location
 from conftest import SEEDS
 
 # (code, first cell named or None) for every finding of error or warning severity
@@ -56,7 +57,7 @@ def test_messages_name_what_was_expected_and_printed():
     seed = next(p for p in SEEDS if p.stem.startswith("002"))
     typo = next(f for f in check(read(seed)) if f.code == "GK115")
     assert "无正当理由由大量反复申请" in typo.message and "4.无正当理由大量反复申请" in typo.message
-    assert typo.at == "line 66"
+    assert typo.at == Location(line=66, cell=3)  # line 66: two blank cells, then the label
     seed = next(p for p in SEEDS if p.stem.startswith("003"))
     listed = next(f for f in check(read(seed)) if f.code == "GK402")
     assert (listed.expected, listed.actual) == (208, 209)

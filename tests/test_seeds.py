@@ -10,6 +10,7 @@ import json
 import pytest
 
 from gongkai.api import read
+from gongkai.location import Location
 from conftest import DATA, SEEDS
 
 
@@ -47,7 +48,7 @@ def test_raw_text_and_blank_are_kept_apart():
     r004 = read(by_stem["004"])
     coercion = r004.tables["active"]["coercion"]["decisions"]
     assert coercion.value is None and coercion.raw == ""
-    assert coercion.at == "line 46"
+    assert coercion.at == Location(line=46)
 
 
 def test_cells_are_traced_to_their_line():
@@ -56,8 +57,8 @@ def test_cells_are_traced_to_their_line():
     lines = seed.read_text(encoding="utf-8").split("\n")
     new = report.tables["applications"]["new_received"]
     # 一、本年新收: 自然人 1 … 总计 1, one cell per line
-    assert new["natural_person"].at == "line 76" and lines[75].strip() == "1"
-    assert new["total"].at == "line 82" and lines[81].strip() == "1"
+    assert new["natural_person"].at == Location(line=76) and lines[75].strip() == "1"
+    assert new["total"].at == Location(line=82) and lines[81].strip() == "1"
 
 
 def test_sections_and_facts():

@@ -16,7 +16,7 @@ from test_store_support import store, store_url, write_text
 from gongkai import similar as sim
 from gongkai.store import schema as S
 from gongkai.store import similar as ssim
-from gongkai.store.synth import Corpus, sentence_pool
+from synth import Corpus, sentence_pool
 
 FIXTURES = (store, store_url)  # pytest fixtures: the store on SQLite and on PostgreSQL
 

@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 from test_store_support import cells_in_json, store, store_url, write_text
 
 from gongkai.api import read
+from gongkai.location import dumps, loads
 from gongkai.store import Store
 from gongkai.store import schema as S
 from gongkai.store.db import default_path, resolve_url
-from gongkai.store.synth import Corpus
+from synth import Corpus
 
 FIXTURES = (store, store_url)  # pytest fixtures: the store on SQLite and on PostgreSQL
 
@@ -102,7 +103,8 @@ def test_a_report_is_kept_whole(store):
             S.cells.c.row_key == "new_received", S.cells.c.column_key == "total")).mappings().one()
     assert n == cells_in_json(data)
     exp = expected.tables["applications"]["new_received"]["total"]
-    assert (cell["value"], cell["raw"], cell["at"]) == (exp.value, exp.raw, exp.at)
+    assert (cell["value"], cell["raw"], cell["at"]) == (exp.value, exp.raw, dumps(exp.at))  # at as JSON text
+    assert exp.at is not None and loads(cell["at"]) == exp.at
     # the findings, as `gongkai check` gives them
     findings = store.findings(row.id)
     from gongkai.checks import check

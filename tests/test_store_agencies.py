@@ -18,7 +18,7 @@ from gongkai.agencies import (
     read_agency_csv,
     report_region,
 )
-from gongkai.store.synth import Corpus
+from synth import Corpus
 
 FIXTURES = (store, store_url)  # pytest fixtures: the store on SQLite and on PostgreSQL
 

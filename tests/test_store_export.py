@@ -12,7 +12,7 @@ from conftest import SEEDS
 from test_store_support import store, store_url, write_text
 
 from gongkai.store import export
-from gongkai.store.synth import Corpus
+from synth import Corpus
 
 FIXTURES = (store, store_url)  # pytest fixtures: the store on SQLite and on PostgreSQL
 

@@ -26,7 +26,7 @@ from test_store_support import PG_BASE, fresh_pg_schema, store_url
 from gongkai.store import Store
 from gongkai.store import schema as S
 from gongkai.store.ingest import CHUNK
-from gongkai.store.synth import write_corpus
+from synth import write_corpus
 
 FIXTURES = (store_url,)  # pytest fixture: a new store on SQLite and on PostgreSQL
 CLI = [sys.executable, "-m", "gongkai.cli"]

@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 
 from gongkai.api import check, read_data
+from gongkai.location import Location
 
 from reportgen import (
     ACTIVE_2021,
@@ -654,7 +655,7 @@ def test_title_over_two_lines():
     assert r.title == "某某县财政局2023年政府信息公开工作年度报告"
     assert r.agency == "某某县财政局"
     assert r.year == 2023
-    assert r.title_at == "line 1"
+    assert r.title_at == Location(line=1)
 
 
 @pytest.mark.parametrize(
@@ -672,7 +673,7 @@ def test_date_under_the_signature(printed, date):
     text = report_text(ending=["某某镇人民政府", printed])
     r = read_text(text)
     assert r.date == date
-    assert r.date_at == f"line {line_of(text, printed.strip())}"
+    assert r.date_at == Location(line=line_of(text, printed.strip()))
 
 
 def test_no_date():
@@ -683,32 +684,34 @@ def test_no_date():
 def test_at_points_at_the_printed_line_one_cell_per_line():
     text = report_text()
     r = read_text(text)
-    assert r.title_at == "line 1"
-    assert r.section(3).at == f"line {line_of(text, '三、收到和处理政府信息公开申请情况')}"
-    assert r.section(6).at == f"line {line_of(text, '六、其他需要报告的事项')}"
+    assert r.title_at == Location(line=1)
+    assert r.section(3).at == Location(line=line_of(text, '三、收到和处理政府信息公开申请情况'))
+    assert r.section(6).at == Location(line=line_of(text, '六、其他需要报告的事项'))
     label = line_of(text, "\t一、本年新收政府信息公开申请数量")
     cells = r.tables["applications"]["new_received"]
     for k, col in enumerate(APPLICANT_KEYS, start=1):
-        assert cells[col].at == f"line {label + k}", col
+        assert cells[col].at == Location(line=label + k), col
     carried = line_of(text, "\t四、结转下年度继续办理")
-    assert r.tables["applications"]["carried_forward"]["total"].at == f"line {carried + 7}"
+    assert r.tables["applications"]["carried_forward"]["total"].at == Location(line=carried + 7)
     # table 四: header row 2 ends with 复议后起诉; blank; 15 header cells; blank; 15 values
     header = line_of(text, "\t复议后起诉")
-    assert r.tables["review_litigation"]["review"]["upheld"].at == f"line {header + 18}"
-    assert r.tables["review_litigation"]["litigation_after_review"]["total"].at == f"line {header + 32}"
+    assert r.tables["review_litigation"]["review"]["upheld"].at == Location(line=header + 18)
+    assert r.tables["review_litigation"]["litigation_after_review"]["total"].at == Location(line=header + 32)
     fees = line_of(text, "\t行政事业性收费")
-    assert r.tables["active"]["fees"]["amount"].at == f"line {fees + 1}"
-    assert r.date_at == f"line {line_of(text, '2024年1月15日')}"
+    assert r.tables["active"]["fees"]["amount"].at == Location(line=fees + 1)
+    assert r.date_at == Location(line=line_of(text, '2024年1月15日'))
 
 
 def test_at_points_at_the_printed_line_tabs():
     text = report_text(layout="tabs")
     r = read_text(text)
     line = line_of(text, "\t（七）总计\t")
-    for col in APPLICANT_KEYS:
-        assert r.tables["applications"]["total_processed"][col].at == f"line {line}"
+    # a tab-separated line: the label in cell 2 (cell 1 is the blank group cell), then the applicant columns
+    for k, col in enumerate(APPLICANT_KEYS, start=3):
+        assert r.tables["applications"]["total_processed"][col].at == Location(line=line, cell=k)
     review = line_of(text, "1\t0\t0\t0\t1\t0\t0\t0\t1\t1\t0\t0\t0\t0\t0")
-    assert r.tables["review_litigation"]["litigation_direct"]["total"].at == f"line {review}"
+    # 表四's numbers on one line: litigation_direct's total is the 10th
+    assert r.tables["review_litigation"]["litigation_direct"]["total"].at == Location(line=review, cell=10)
 
 
 def test_at_points_at_the_blank_cell():
@@ -718,5 +721,5 @@ def test_at_points_at_the_blank_cell():
     text = report_text(tables={3: render(rows, "cells")})
     r = read_text(text)
     label = line_of(text, "\t一、本年新收政府信息公开申请数量")
-    assert r.tables["applications"]["new_received"]["commercial"].at == f"line {label + 2}"
+    assert r.tables["applications"]["new_received"]["commercial"].at == Location(line=label + 2)
     assert r.tables["applications"]["new_received"]["commercial"].raw == ""

@@ -135,7 +135,8 @@ def test_report_page_draws_tables_findings_cells_and_source(client, site):
     assert [f["severity"] for f in findings] == sorted((f["severity"] for f in findings),
                                                        key=["error", "warning", "info"].index)
     gk402 = next(f for f in findings if f["code"] == "GK402")
-    assert gk402["passage"]["at"] == "line 7" and any(b["hit"] and "208" in b["text"] for b in gk402["passage"]["blocks"])
+    assert gk402["passage"]["at"] == {"line": 7} and gk402["passage"]["where"] == gk402["where"] == "第7行"
+    assert any(b["hit"] and "208" in b["text"] for b in gk402["passage"]["blocks"])
     assert 'class="passage"' in html
 
 

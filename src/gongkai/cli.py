@@ -11,10 +11,15 @@ import click
 
 from . import __version__
 from .checks import catalogue, has_errors
+from .checks.docs import rules_markdown
+from .commands import register_all
 from .commands.options import limit_options, limits_or_exit
 from .errors import GongkaiError
+from .formats import TABLE_NAMES, get_edition
 from .inputs import Input, iter_inputs
 from .limits import DEFAULT_LIMITS, Limits
+from .location import cli_place, table_of, zh
+from .model import SCHEMA
 from .pipeline import NO_RULES, Failure, Pending, Processed, Sandbox, default_workers, failed
 from .readers import read_file_bytes
 
@@ -85,7 +90,7 @@ def main():
 
 @main.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="输出 JSON（gongkai.report/1） / print JSON")
+@click.option("--json", "as_json", is_flag=True, help=f"输出 JSON（{SCHEMA}） / print JSON")
 @limit_options
 def parse(files, as_json, max_size, max_pages, timeout, max_decompressed, limit_settings):
     """读取报告并输出结构化内容 / read reports into the structured model."""
@@ -111,20 +116,19 @@ def parse(files, as_json, max_size, max_pages, timeout, max_decompressed, limit_
 
 
 def _describe(report) -> str:
-    from .formats import TABLE_NAMES, get_edition
-
     lines = [
         f"== {report.source.path or '<stdin>'}",
         f"标题 title: {report.title or '（未找到）'}",
-        f"机关 agency: {report.agency or '（未找到）'}    年度 year: {report.year or '？'}    "
-        f"格式 edition: {report.edition or '（无法识别）'}    日期 date: {report.date or '（无）'}",
+        (f"机关 agency: {report.agency or '（未找到）'}    年度 year: {report.year or '？'}    "
+         f"格式 edition: {report.edition or '（无法识别）'}    日期 date: {report.date or '（无）'}"),
     ]
     if report.contact:
         lines.append("联系方式 contact: " + "；".join(f"{k}={v}" for k, v in report.contact.items()))
     lines.append("部分 sections: " + "  ".join(f"{s.number}.{s.title}" for s in report.sections))
     ed = get_edition(report.edition or "2021")
     for tkey, rows in report.tables.items():
-        lines.append(f"{TABLE_NAMES[tkey]}:")
+        where = zh(report.table_at.get(tkey), tkey)
+        lines.append(f"{TABLE_NAMES[tkey]}:" + (f"  （位置 at: {where}起）" if where else ""))
         tdef = ed.table(tkey)
         for rkey, cols in rows.items():
             name = next((r.name for r in tdef.rows if r.key == rkey), rkey)
@@ -210,17 +214,17 @@ def _selected(select: str) -> frozenset[str]:
 
 
 def _line(f) -> str:
-    line = f.line or 1
-    where = "" if (f.at or "").startswith("line ") or not f.at else f"（位置 {f.at}）"
-    return f"{f.file}:{line}: {f.code} {f.severity} {f.message}{where}"
+    """FILE:LINE: CODE severity message — LINE a line of the source file, ``p3`` a PDF page, 1 when neither
+    is known (then the place follows the message in Chinese: （位置：表三第5行第2列））."""
+    place, whole = cli_place(f.at)
+    where = "" if whole else zh(f.at, table_of(f.cells))
+    return f"{f.file}:{place}: {f.code} {f.severity} {f.message}" + (f"（位置：{where}）" if where else "")
 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 def rules(fmt):
     """列出全部审核规则 / list the rule catalogue."""
-    from .checks.docs import rules_markdown
-
     rs = catalogue()
     if fmt == "json":
         click.echo(_dump([
@@ -236,8 +240,6 @@ def rules(fmt):
 
 
 def _register_commands() -> None:
-    from .commands import register_all
-
     register_all(main)
 
 

@@ -1,44 +1,30 @@
-"""Inputs → a report: data people fill in (JSON, YAML, an Excel form), last year's report, or both.
+"""Writing a report: this year's report from the data people fill in, last year's report, or both.
 
-* :func:`load_data` reads the JSON contract (docs/json.md), the same structure in YAML (a
-  cell may be a bare number, "/" or nothing instead of a cell object), or the Excel form that
-  ``gongkai template --xlsx`` writes;
-* :func:`load_report` reads any report: those data files, or a published report in any format
-  gongkai reads;
 * :func:`compose` builds this year's report in the official shape: every section, every cell of
   the edition's tables, the data's values, what follows from last year's report (二、上年结转 and
   the stock columns, see :data:`CARRIED` and :data:`STOCKS`) and the totals computed
-  (totals.py); whatever is left is blank, to be filled in.
+  (totals.py); whatever is left is blank, to be filled in;
+* :func:`blank_form` and :func:`excel_form`: the forms to fill in (``gongkai template``);
+* :func:`convert`: a report in the layout of another edition (formats/conversion.py).
+
+The data itself is read in gongkai.forms (JSON, YAML, the Excel form); the report is written by
+gongkai.render.
 """
 
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import hashlib
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 from .document import Source
-from .errors import GongkaiError
-from .extract.meta import parse_date, take_signature
-from .extract.values import make_cell
-from .formats import CURRENT, EDITIONS, TABLE_SHORT, Edition, edition_for_year, get_edition
-from .formats.common import SECTIONS
-from .formats.files import DATA_SUFFIXES, FROM_DATA
-from .model import SCHEMA, Cell, Report, Section
-from .readers import read_file_bytes
-from .schema.reasons import TOP_KEYS, data_problems, rank, shown
+from .formats import CURRENT, TABLE_SHORT, Edition, edition_for_year, get_edition
+from .formats.common import standard_title
+from .formats.conversion import expand, get_conversion
+from .forms.mapping import DataError
+from .model import Cell, Report, Section
+from .render import prepare, render_prepared
 from .totals import fill_totals, format_number, is_missing
-
-
-class DataError(GongkaiError):
-    """Data that cannot become a report: unknown tables, rows or columns, a year that is no year."""
-
-    code = "bad-data"
-
 
 # ------------------------------------------------------------------------------ what last year says
 
@@ -85,210 +71,36 @@ class Composed:
     formulas: dict[str, tuple[int | float, tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
 
 
-# ------------------------------------------------------------------------------ reading inputs
-
-
-def load_data(path: str | Path) -> Report:
-    """A report from a data file: .json, .yaml/.yml or .xlsx (the Excel form)."""
-    p = Path(path)
-    kind = DATA_SUFFIXES.get(p.suffix.lower())
-    try:
-        raw = read_file_bytes(p)  # regular files and pipes only, never more than the size limit
-    except OSError as exc:
-        raise DataError(f"无法读取数据文件：{p}", f"cannot read {p}: {exc.strerror}") from exc
-    except GongkaiError as exc:
-        raise DataError(f"无法读取数据文件：{p}：{exc.zh}", f"cannot read {p}: {exc.en}") from exc
-    if kind == "xlsx":
-        from .render.xlsx import read_workbook
-
-        form = read_workbook(raw, str(p))  # the form's values, checked as data like JSON and YAML
-        return from_mapping(form.to_json(), str(p), form.source.sha256)
-    if kind is None:
-        raise DataError(f"不支持的数据文件类型：{p.name}（请用 .json、.yaml 或 .xlsx）",
-                        f"unsupported data file {p.name}")
-    return data_from_bytes(raw, str(p), kind)
-
-
-def data_from_bytes(raw: bytes, name: str | None, kind: str) -> Report:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"数据文件不是 UTF-8 编码：{name}", f"{name} is not UTF-8") from exc
-    try:
-        if kind == "json":
-            data = json.loads(text)
-        else:
-            data = _load_yaml(text)
-    except Exception as exc:  # a syntax error, reported with its position
-        what = "JSON" if kind == "json" else "YAML"
-        raise DataError(f"{what} 格式有误（{name}）：{exc}", f"invalid {what} in {name}: {exc}") from exc
-    return from_mapping(data, name, hashlib.sha256(raw).hexdigest())
-
-
-def _load_yaml(text: str) -> Any:
-    """YAML without aliases: report data never needs them, and nested aliases ("billion laughs")
-    make a few lines stand for billions of values once they are walked or printed."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        def compose_node(self, parent, index):
-            if self.check_event(yaml.AliasEvent):
-                raise yaml.YAMLError(f"不支持别名（*{self.peek_event().anchor}）：请把内容直接写出")
-            return super().compose_node(parent, index)
-
-    return yaml.load(text, Loader=Loader)  # a SafeLoader
-
-
-def from_mapping(data: Any, name: str | None = None, sha256: str | None = None) -> Report:
-    """A report from the JSON contract's structure, checked against the data schema
-    (src/gongkai/schema/data.schema.json, docs/json.md) and the edition's tables.
-
-    Besides cell objects ({value, raw, at}) a cell may be a bare number, a string as it would
-    be printed ("12", "/", "20万元") or empty (null: left blank). ``date`` may be an ISO date,
-    a date object (YAML) or 2024年1月15日.
-    """
-    if not isinstance(data, dict):
-        raise DataError("数据文件的最外层应是一个对象（含 agency、year、tables 等键）", "the data must be a mapping")
-    data = _dates_as_text(data)
-    found: list[tuple[int, str]] = []  # (where it goes among the others, the reason)
-    out = {k: v for k, v in data.items() if k in TOP_KEYS}
-    out["schema"] = SCHEMA
-    out["source"] = {"path": name, "sha256": sha256 or hashlib.sha256(b"").hexdigest(), "format": FROM_DATA}
-    out["year"] = _year(data.get("year"), found)
-    out["date"] = _date(data.get("date"), found)
-    edition = data.get("edition")
-    if edition is not None:
-        edition = str(int(edition)) if isinstance(edition, int | float) and not isinstance(edition, bool) \
-            and float(edition).is_integer() else str(edition)
-        if edition not in EDITIONS:
-            edition = None  # the schema says why
-    out["edition"] = edition
-    ed = get_edition(edition) if edition else (edition_for_year(out["year"]) or CURRENT)
-    found += data_problems(data, ed)
-    problems = list(dict.fromkeys(reason for _, reason in sorted(found, key=lambda p: p[0])))
-    if problems:
-        where = f"（{name}）" if name else ""
-        raise DataError("数据有误" + where + "：\n  " + "\n  ".join(problems), f"invalid data in {name}")
-    out["sections"] = _sections(data.get("sections"))
-    out["tables"] = _tables(data.get("tables"))
-    report = Report.from_json(out)
-    report.edition = edition
-    if not report.title:
-        from .render import standard_title
-
-        report.title = standard_title(report.year, report.agency)
-    report.source = Source(name, out["source"]["sha256"], FROM_DATA)
-    take_signature(report)  # an agency and a date typed at the end of the last section
-    return report
-
-
-def _dates_as_text(data: dict) -> dict:
-    """YAML reads 2024-01-15 as a date: the date and the cells as the text written."""
-    out = dict(data)
-    if isinstance(out.get("date"), dt.datetime):
-        out["date"] = out["date"].date().isoformat()
-    elif isinstance(out.get("date"), dt.date):
-        out["date"] = out["date"].isoformat()
-    tables = out.get("tables")
-    if isinstance(tables, dict) and any(isinstance(v, dt.date) for rows in tables.values() if isinstance(rows, dict)
-                                        for cols in rows.values() if isinstance(cols, dict) for v in cols.values()):
-        out["tables"] = {t: {r: {c: str(v) if isinstance(v, dt.date) else v for c, v in cols.items()}
-                             if isinstance(cols, dict) else cols for r, cols in rows.items()}
-                         if isinstance(rows, dict) else rows for t, rows in tables.items()}
-    return out
-
-
-def _year(value, found) -> int | None:
-    if value is None or value == "":
-        return None
-    try:
-        year = int(str(value).strip().rstrip("年度").rstrip("年"))
-    except ValueError:
-        found.append((rank("year"), f"年度“{shown(value)}”不是年份"))
-        return None
-    if not 1990 <= year <= 2100:
-        found.append((rank("year"), f"年度“{shown(value)}”不是合理的年份"))
-        return None
-    return year
-
-
-def _date(value, found) -> str | None:
-    if value is None or value == "":
-        return None
-    text = str(value).strip()
-    try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        pass
-    d = parse_date(text)
-    if d is None:
-        found.append((rank("date"), f"落款日期“{shown(value)}”无法识别（可写作 2024-01-15 或 2024年1月15日）"))
-        return None
-    return d.isoformat()
-
-
-def _sections(value) -> list[dict]:
-    """The sections of valid data as the contract has them: a list of {number, title, text}."""
-    if value is None:
-        return []
-    if isinstance(value, dict):  # {1: "text", 5: "text"} — a shorthand
-        items = [(k, v if isinstance(v, dict) else {"text": v}) for k, v in value.items()]
-    else:
-        items = [(s["number"], s) for s in value]
-    official = {s.number: s.title for s in SECTIONS}
-    out = []
-    for number, s in items:
-        n = int(number)
-        text = s.get("text")
-        text = "" if text is None else str(text)
-        title = s.get("title") or official.get(n, "")
-        out.append({"number": n, "title": str(title), "text": text.strip("\n")})
-    return out
-
-
-def cell_from(value: Any) -> dict:
-    """One cell of the data as a cell object of the contract."""
-    if isinstance(value, dict):
-        return {"value": value.get("value"), "raw": value.get("raw"), "at": value.get("at")}
-    if value is None:
-        return {"value": None, "raw": "", "at": None}
-    if isinstance(value, bool):
-        return {"value": None, "raw": str(value), "at": None}
-    if isinstance(value, (int, float)):
-        return {"value": value, "raw": format_number(value), "at": None}
-    c = make_cell(str(value), None)
-    return {"value": c.value, "raw": c.raw, "at": None}
-
-
-def _tables(value) -> dict:
-    """The tables of valid data as the contract has them: every cell a cell object."""
-    return {t: {r: {c: cell_from(cell) for c, cell in cols.items()} for r, cols in rows.items() if cols is not None}
-            for t, rows in (value or {}).items() if rows is not None}
-
-
-def load_report(path: str | Path) -> Report:
-    """Any report: a data file (.json/.yaml/.xlsx) or a published report gongkai reads."""
-    p = Path(path)
-    if p.suffix.lower() in DATA_SUFFIXES:
-        return load_data(p)
-    from .api import read
-
-    return read(p)
-
-
 # ------------------------------------------------------------------------------ composing
 
 
 def blank_report(edition: Edition, year: int | None = None, agency: str | None = None) -> Report:
     """Every section and every cell of the edition, nothing filled in."""
-    from .render import standard_title
-
     report = Report(source=Source(None, hashlib.sha256(b"").hexdigest(), "json"), agency=agency, year=year,
                     edition=edition.key, title=standard_title(year, agency))
     report.sections = [Section(s.number, s.title, "") for s in edition.sections]
     for t in edition.tables:
         report.tables[t.key] = {r.key: {c.key: Cell(None, "", None) for c in r.columns} for r in t.rows}
     return report
+
+
+def blank_form(edition: Edition | str, year: int | None = None, agency: str | None = None,
+               previous: Report | None = None) -> Composed:
+    """The report to fill in (``gongkai template``): every cell blank, what follows from last year's
+    report prefilled (the notes say what), no total computed — the Excel form's totals are formulas."""
+    ed = get_edition(edition) if isinstance(edition, str) else edition
+    composed = Composed(blank_report(ed, year, clean_agency(agency)))
+    if previous is not None:
+        composed.notes = carry_over(composed.report, previous, ed, composed.formulas)
+    return composed
+
+
+def excel_form(edition: Edition | str, year: int | None = None, agency: str | None = None,
+               previous: Report | None = None) -> bytes:
+    """The Excel form to fill in (render/xlsx.py), read back by gongkai.forms."""
+    composed = blank_form(edition, year, agency, previous)
+    prepared = prepare(composed.report, composed.report.edition, fill=False)
+    return render_prepared(prepared, "xlsx", formulas=composed.formulas)
 
 
 def compose(year: int | None = None, agency: str | None = None, edition: str | None = None,
@@ -447,8 +259,6 @@ def _printed(cell: Cell | None) -> bool:
 def convert(report: Report, target: str) -> Converted:
     """``report`` in the layout of edition ``target``, with every value that cannot go there
     listed with its reason (formats/conversion.py holds the mapping)."""
-    from .formats.conversion import expand, get_conversion
-
     source = report.edition or (edition_for_year(report.year).key if edition_for_year(report.year) else None)
     out = copy.deepcopy(report)
     if source is None:

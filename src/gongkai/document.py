@@ -1,13 +1,16 @@
 """The intermediate every reader produces: a document as an ordered list of blocks.
 
 A block is either a paragraph of running text or one row of a table. Readers know where
-each piece was printed (a line of a text file, a cell of a Word table, a position on a PDF
-page) and record it in ``at``; the extractor never needs to know which format it came from.
+each piece was printed (a line of a text file, a cell of a Word table, a line on a PDF page)
+and record it in ``at`` (a :class:`~gongkai.location.Location`); the extractor never needs to
+know which format it came from.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from .location import Location
 
 
 @dataclass(slots=True)
@@ -15,13 +18,13 @@ class Cell:
     """One table cell as printed. ``text`` keeps inner line breaks; ``at`` says where it was."""
 
     text: str
-    at: str
+    at: Location
 
 
 @dataclass(slots=True)
 class Paragraph:
     text: str
-    at: str
+    at: Location
 
 
 @dataclass(slots=True)
@@ -34,7 +37,7 @@ class Row:
     """
 
     cells: list[Cell]
-    at: str
+    at: Location
     table: int = 0
     complete: bool = True
 

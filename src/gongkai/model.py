@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .document import Source
+from .location import Location
 
-SCHEMA = "gongkai.report/1"
+SCHEMA = "gongkai.report/2"
+SCHEMA_READ = (SCHEMA, "gongkai.report/1")  # what Report.from_json and data accept (/1: ``at`` was text)
 
 # Printed markers that mean "nothing here", kept apart from blank and from 0.
 NIL_MARKERS = frozenset({"/", "-", "--", "---", "无", "\\", "空", "——", "—", "／", "－", "一"})
@@ -19,7 +21,7 @@ NIL_MARKERS = frozenset({"/", "-", "--", "---", "无", "\\", "空", "——", "�
 class Cell:
     value: int | float | None
     raw: str | None  # the text as printed: "20万元", "/", "" (blank); None when not printed at all
-    at: str | None = None
+    at: Location | None = None
 
     @property
     def blank(self) -> bool:
@@ -35,10 +37,11 @@ class Cell:
         return self.value is None and self.raw is not None and not self.blank and not self.nil
 
     def to_json(self) -> dict[str, Any]:
-        return {"value": self.value, "raw": self.raw, "at": self.at}
+        at = self.at
+        return {"value": self.value, "raw": self.raw, "at": at.to_json() if at is not None else None}
 
 
-def _span_start(span: tuple[int, str]) -> int:
+def _span_start(span: tuple[int, Location]) -> int:
     return span[0]
 
 
@@ -47,21 +50,19 @@ class Section:
     number: int
     title: str
     text: str
-    at: str | None = None
+    at: Location | None = None
     heading: str = ""  # the heading line as printed, numbering included
     # where each paragraph of ``text`` starts: (offset in text, where it was printed)
-    spans: list[tuple[int, str]] = field(default_factory=list)
+    spans: list[tuple[int, Location]] = field(default_factory=list)
 
-    def at_offset(self, offset: int) -> str | None:
+    def at_offset(self, offset: int) -> Location | None:
         """Where the character at ``offset`` of ``text`` was printed."""
         found, base = self.at, 0
         k = bisect_right(self.spans, offset, key=_span_start)  # the spans are in order of their start
         if k:
             base, found = self.spans[k - 1]
-        if found and " char " in found:  # a piece of run-together text: point at the character
-            head, _, ch = found.rpartition(" char ")
-            if ch.isdigit():
-                return f"{head} char {int(ch) + offset - base}"
+        if found is not None and found.char is not None:  # a piece of run-together text: point at the character
+            return found.at_char(found.char + offset - base)
         return found
 
     def to_json(self) -> dict[str, Any]:
@@ -76,7 +77,7 @@ class LabelSeen:
     row: str
     printed: str
     official: str
-    at: str | None
+    at: Location | None
     known_variant: bool  # a wording the edition accepts (规范性文件), not a slip
 
 
@@ -87,18 +88,18 @@ class Report:
     year: int | None = None
     edition: str | None = None
     title: str | None = None
-    title_at: str | None = None
+    title_at: Location | None = None
     date: dt.date | None = None
-    date_at: str | None = None
+    date_at: Location | None = None
     signer: str | None = None  # the agency as signed under the report (taken out of the last section's text)
     contact: dict[str, str] = field(default_factory=dict)
     sections: list[Section] = field(default_factory=list)
     tables: dict[str, dict[str, dict[str, Cell]]] = field(default_factory=dict)
     labels: list[LabelSeen] = field(default_factory=list)
     table_editions: dict[str, str] = field(default_factory=dict)  # edition each table's labels point to
-    table_at: dict[str, str] = field(default_factory=dict)  # where each table starts
-    row_at: dict[str, str] = field(default_factory=dict)  # "table.row" -> where its label was printed
-    extra_rows: list[tuple[str, str, str | None]] = field(default_factory=list)  # (table, row, at)
+    table_at: dict[str, Location] = field(default_factory=dict)  # where each table starts
+    row_at: dict[str, Location] = field(default_factory=dict)  # "table.row" -> where its label was printed
+    extra_rows: list[tuple[str, str, Location | None]] = field(default_factory=list)  # (table, row, at)
 
     def cell(self, ref: str) -> Cell | None:
         table, row, col = ref.split(".")
@@ -137,7 +138,8 @@ class Report:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Report:
-        """The inverse of :meth:`to_json` (for data written by hand or by another tool)."""
+        """The inverse of :meth:`to_json` (for data written by hand or by another tool). ``gongkai.report/1``
+        data, whose ``at`` is text, is read too: the text is kept as the location's note, unparsed."""
         src = data.get("source") or {}
         report = cls(
             source=Source(src.get("path"), src.get("sha256") or "", src.get("format") or "json"),
@@ -158,6 +160,6 @@ class Report:
                     if not isinstance(cell, dict):  # a bare number is accepted as the value
                         cell = {"value": cell, "raw": None if cell is None else str(cell)}
                     report.tables.setdefault(t, {}).setdefault(r, {})[c] = Cell(
-                        cell.get("value"), cell.get("raw"), cell.get("at")
+                        cell.get("value"), cell.get("raw"), Location.from_json(cell.get("at"))
                     )
         return report

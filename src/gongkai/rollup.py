@@ -16,6 +16,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 
 from .checks import catalogue, check
@@ -25,6 +28,8 @@ from .formats.common import APPLICANT_COLUMNS, REVIEW_COLUMNS
 from .formats.conversion import cell_map
 from .formats.figures import FIGURES, RATIOS
 from .model import Cell, Report
+from .store import region_clause
+from .store import schema as S
 
 
 def _v(tables: dict, ref: str):
@@ -148,9 +153,6 @@ def identity_codes() -> set[str]:
 
 
 def rollup(store, region: str, year: int) -> Rollup:
-    from .store import region_clause
-    from .store import schema as S
-
     edition = edition_for_year(year) or CURRENT
     a, r = S.agencies, S.reports
     with store.engine.connect() as conn:
@@ -223,10 +225,6 @@ def rollup(store, region: str, year: int) -> Rollup:
 
 
 def write_xlsx(ru: Rollup, path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-
     wb = Workbook()
     head_font = Font(bold=True, color="FFFFFF")
     head_fill = PatternFill("solid", fgColor="1F4E78")

@@ -72,17 +72,17 @@ def _identity(x):
 
 
 @lru_cache(maxsize=1)
-def _template():
+def _minhash():
+    """datasketch's MinHash and this version's permutations, made once."""
+    # lazy: datasketch brings scipy (half a second, 50 MB); only computing a signature needs it
     from datasketch import MinHash
 
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=_identity)
+    return MinHash, MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=_identity).permutations
 
 
 def signature_of(hashes: np.ndarray) -> np.ndarray:
-    from datasketch import MinHash
-
-    t = _template()
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=_identity, permutations=t.permutations)
+    minhash, permutations = _minhash()
+    m = minhash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=_identity, permutations=permutations)
     m.update_batch(hashes.tolist() if isinstance(hashes, np.ndarray) else hashes)  # ints: datasketch's fast path
     return np.asarray(m.hashvalues, dtype=np.uint32)
 

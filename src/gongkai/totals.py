@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from functools import cache
 
-from .formats import Edition, get_edition
+from .formats import Edition, edition_for_year, get_edition
+from .location import COMPUTED
 from .model import Cell, Report
 
 TOTAL_RULES = ("GK302", "GK303", "GK304")
-COMPUTED_AT = "computed"  # the ``at`` of a computed total: it was not printed anywhere
+COMPUTED_AT = COMPUTED  # the ``at`` of a computed total: it was not printed anywhere
 
 
 @cache
@@ -132,7 +133,5 @@ def _edition(report: Report, edition: Edition | str | None) -> Edition | None:
         return edition
     key = edition or report.edition
     if key is None:
-        from .formats import edition_for_year
-
         return edition_for_year(report.year)
     return get_edition(key)

@@ -7,6 +7,7 @@ initializer of every process pool gongkai starts (ingest, recheck, the web appli
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -46,8 +47,6 @@ def _child_of_main_thread(parent: int) -> bool:
 
 
 def _pdeathsig() -> bool:
-    import ctypes
-
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         return libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..formats import Edition, edition_for_year, get_edition
+from ..location import Location
 from ..model import Report
 
 SEVERITIES = ("error", "warning", "info")
@@ -22,19 +23,8 @@ class Finding:
     cells: list[str] = field(default_factory=list)  # "applications.total_processed.total"
     expected: Any = None
     actual: Any = None
-    at: str | None = None
+    at: Location | None = None
     file: str | None = None
-
-    @property
-    def line(self) -> int | None:
-        """The line (or paragraph) number in ``at``, for linter-style output."""
-        if not self.at:
-            return None
-        parts = self.at.split()
-        for i, p in enumerate(parts[:-1]):
-            if p in ("line", "paragraph", "page") and parts[i + 1].isdigit():
-                return int(parts[i + 1])
-        return None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -45,7 +35,7 @@ class Finding:
             "cells": list(self.cells),
             "expected": self.expected,
             "actual": self.actual,
-            "at": self.at,
+            "at": self.at.to_json() if self.at is not None else None,
         }
 
 
@@ -74,7 +64,8 @@ class Rule:
     func: RuleFunc
     needs_previous: bool = False
 
-    def finding(self, message: str, *, cells=(), expected=None, actual=None, at=None, severity=None) -> Finding:
+    def finding(self, message: str, *, cells=(), expected=None, actual=None, at: Location | None = None,
+                severity=None) -> Finding:
         return Finding(self.code, severity or self.severity, message, list(cells), expected, actual, at)
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..formats import TABLE_NAMES
+from ..formats.common import APPLICANT_COLUMNS, REVIEW_COLUMNS
 from .base import rule
+
 
 def _num(v):
     if isinstance(v, float) and v.is_integer():
@@ -64,8 +66,6 @@ def _split(ref: str) -> tuple[str, str, str]:
 
 
 def _col_label(ref):
-    from ..formats.common import APPLICANT_COLUMNS, REVIEW_COLUMNS
-
     col = ref.rsplit(".", 1)[1]
     for c in APPLICANT_COLUMNS + REVIEW_COLUMNS:
         if c.key == col:

@@ -20,7 +20,8 @@ def fail(message: str, status: int = 2):
 
 def load(path: str, what: str):
     """A report from any file gongkai reads (data files included), or exit 2 with the reason."""
-    from ..compose import load_report
+    # lazy: start-up time — reading data files loads jsonschema and the forms; `gongkai check` does not need them
+    from ..forms import load_report
 
     try:
         return load_report(path)

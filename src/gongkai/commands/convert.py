@@ -8,7 +8,7 @@ import sys
 import click
 
 from ..formats import EDITIONS
-from ..render import BINARY, FORMATS, format_for
+from ..render import BINARY, FORMATS, format_for, render
 from ._writing import check_output, echo_notes, fail, load, write_bytes
 
 
@@ -28,9 +28,9 @@ def convert(target, report_path, output, fmt):
     Map a report to another edition's layout (e.g. 2019 → 2021) and list exactly which values
     could not be carried over, and why.
     """
-    from ..compose import DataError
+    # lazy: start-up time — writing a report loads jsonschema and the forms; `gongkai check` does not need them
     from ..compose import convert as convert_report
-    from ..render import render
+    from ..forms import DataError
 
     if output:
         try:

@@ -6,8 +6,9 @@ import sys
 
 import click
 
+from ..checks import check, has_errors
 from ..formats import EDITIONS
-from ..render import FORMATS, format_for
+from ..render import FORMATS, format_for, render
 from ._writing import check_output, counts, echo_findings, echo_notes, fail, load, write_bytes
 from .options import YEAR
 
@@ -36,9 +37,9 @@ def new(year, agency, previous_path, data_path, edition, output, fmt, force):
 
     退出码 exit status: 0 已生成 written; 1 有错误未生成 errors, not written; 2 输入有误 bad input.
     """
-    from ..checks import check, has_errors
-    from ..compose import DataError, compose
-    from ..render import render
+    # lazy: start-up time — writing a report loads jsonschema and the forms; `gongkai check` does not need them
+    from ..compose import compose
+    from ..forms import DataError
 
     try:
         fmt = format_for(output, fmt)

@@ -6,8 +6,9 @@ import sys
 
 import click
 
+from ..checks import check
 from ..formats import EDITIONS
-from ..render import BINARY, format_for
+from ..render import BINARY, format_for, prepare, render_prepared
 from ._writing import check_output, computed_notes, echo_notes, fail, load, write_bytes
 
 
@@ -34,9 +35,8 @@ def render(report_path, flag, output, edition):
     Re-typeset a report read from any format: blank stays blank, "/" stays "/"; only totals
     the report lacks are computed.
     """
-    from ..checks import check
+    # lazy: start-up time — writing a report loads jsonschema and the forms; `gongkai check` does not need them
     from ..compose import convert
-    from ..render import prepare, render_prepared
 
     if flag is None and output is None:
         fail("请指定输出格式（--docx、--html、--md、--json、--yaml、--xlsx）或输出文件 -o")

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from ..formats.figures import FIGURES, RATIOS
 from .options import YEAR
 from .store import db_option, open_store, store_errors
 
@@ -34,7 +35,7 @@ def rollup_cmd(region, year, db, xlsx, as_json):
     纠错率 = 结果纠正 ÷（总计 − 尚未审结），行政复议与两类行政诉讼分别计算。
     退出码: 0; 1 合计表勾稽关系不成立; 2 地区内没有任何机关.
     """
-    from ..formats.figures import FIGURES, RATIOS
+    # lazy: start-up time — the store (SQLAlchemy, Alembic) loads only for the commands that open one
     from ..rollup import rollup
 
     store = open_store(db)

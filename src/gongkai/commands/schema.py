@@ -22,7 +22,7 @@ def schema_cmd(name, do_write, do_check, root):
     NAME 打印一个：report、findings、data 或 markdown（docs/json.md）。
     --write 在源码目录中重写 src/gongkai/schema/*.schema.json 与 docs/json.md；--check 只检查。
     """
-    # docs renders with jinja2: loaded when this command runs, not at every start of gongkai
+    # lazy: start-up time — docs renders with jinja2, loaded when this command runs, not at every start
     from ..schema.docs import json_markdown, stale, write
 
     if name:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -31,15 +32,15 @@ def serve(db, host, port, max_upload, upload_quota, secure_cookies, reload):
     Start the web application over the store (embedded SQLite by default). Create the first administrator
     with `gongkai users add NAME --role admin`.
     """
+    # lazy: start-up time — the web application (FastAPI, uvicorn) loads only for these commands
     import uvicorn
 
+    from ..web import schema  # noqa: F401  the web's tables on the store's MetaData
     from ..web.app import create_app
     from ..web.auth import count_admins
 
     store = open_store(db)
     url = store.url
-    import gongkai.web.schema  # noqa: F401
-
     admins = count_admins(store.engine)
     store.close()
     if not admins:
@@ -70,6 +71,7 @@ def users():
 @store_errors
 def users_add(username, role, region, agency, password, password_stdin, if_no_admin, display_name, db):
     """新增用户 / add a user. 第一个管理员：gongkai users add admin --role admin"""
+    # lazy: start-up time — the web application (FastAPI, uvicorn) loads only for these commands
     from ..web import (
         auth,
         schema,  # noqa: F401
@@ -108,8 +110,7 @@ def users_add(username, role, region, agency, password, password_stdin, if_no_ad
 @store_errors
 def users_list(as_json, db):
     """列出用户 / list users."""
-    import json
-
+    # lazy: start-up time — the web application (FastAPI, uvicorn) loads only for these commands
     from ..web import (
         auth,
         schema,  # noqa: F401
@@ -135,6 +136,7 @@ def users_list(as_json, db):
 @store_errors
 def users_passwd(username, password, db):
     """重置用户密码 / reset a user's password."""
+    # lazy: start-up time — the web application (FastAPI, uvicorn) loads only for these commands
     from ..web import (
         auth,
         schema,  # noqa: F401

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from ..agencies import AgencyCsvError
 from ..errors import GongkaiError
 from ..extract.values import small_int
 from .options import JOBS, RECORD_ID, YEAR, limit_options, limits_or_exit
@@ -27,6 +28,7 @@ def db_option(f):
 
 
 def open_store(db):
+    # lazy: start-up time — the store (SQLAlchemy, Alembic) loads only for the commands that open one
     from ..store import Store
 
     logging.getLogger("psycopg").addFilter(_no_second_error)
@@ -48,6 +50,7 @@ def store_errors(f):
     standard error and exit status 2, not a traceback; what was being written is rolled back."""
     @functools.wraps(f)
     def run(*args, **kwargs):
+        # lazy: start-up time — the store (SQLAlchemy, Alembic) loads only for the commands that open one
         from sqlalchemy.exc import SQLAlchemyError
 
         from ..store.db import StoreError, unwritable
@@ -77,6 +80,7 @@ def _progress(quiet: bool, what: str, counts=_ingest_counts):
     """A rich progress bar on standard error: counts, rate, elapsed and remaining time."""
     if quiet:
         return None, None
+    # lazy: start-up time — the progress bar is drawn only by ingest and recheck
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -256,8 +260,6 @@ def agencies_import(file, db, as_json):
     “别名”可写多个，用 ；或 、 分隔。名单中的机关以名单为准：名称、级别、地区取自名单，
     库中名称或别名与之相符的机关合并为一个。
     """
-    from ..agencies import AgencyCsvError
-
     store = open_store(db)
     try:
         out = store.import_agencies(Path(file).read_bytes())
@@ -311,6 +313,7 @@ def similar_cmd(target, db, threshold, limit, all_pairs, as_json):
     TARGET 为库中报告编号或一个报告文件。相似度为正文（不含表格）五字片段集合的 Jaccard 系数，
     数字不计差别；“本机关”表示照搬往年报告，“其他机关”表示抄用他人报告。
     """
+    # lazy: start-up time — the store (SQLAlchemy, Alembic) loads only for the commands that open one
     from .. import similar as sim
     from ..store import similar as ssim
 
@@ -349,6 +352,7 @@ def similar_cmd(target, db, threshold, limit, all_pairs, as_json):
 
 
 def _query(store, target: str):
+    # lazy: start-up time — the store (SQLAlchemy, Alembic) loads only for the commands that open one
     from ..store import similar as ssim
     from ..store.work import parse_bytes
 
@@ -387,6 +391,7 @@ def _query(store, target: str):
 @store_errors
 def export_cmd(db, fmt, output, year, region, all_versions):
     """导出全部单元格（长表：机关、地区、年度、格式、表、行、列、数值） / export the cells in long form."""
+    # lazy: start-up time — the store (SQLAlchemy, Alembic) loads only for the commands that open one
     from ..store import export
 
     store = open_store(db)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..formats import EDITIONS, edition_for_year, get_edition
+from ..render import prepare, render_prepared
 from ._writing import check_output, echo_notes, fail, load, write_bytes
 from .options import YEAR
 
@@ -29,8 +30,8 @@ def template(edition, xlsx_path, yaml_path, json_path, year, agency, previous_pa
     formulas, a sheet for agency, year, date and the sections. Fill it in, then:
     gongkai new --data FILE.xlsx -o report.docx
     """
-    from ..compose import Composed, blank_report, carry_over, clean_agency
-    from ..render import prepare, render_prepared
+    # lazy: start-up time — writing a report loads jsonschema and the forms; `gongkai check` does not need them
+    from ..compose import blank_form
 
     if not (xlsx_path or yaml_path or json_path):
         fail("请至少指定一个输出：--xlsx FILE、--yaml FILE 或 --json FILE")
@@ -40,11 +41,10 @@ def template(edition, xlsx_path, yaml_path, json_path, year, agency, previous_pa
     previous = load(previous_path, "上年报告") if previous_path else None
     if year is None and previous is not None and previous.year:
         year = previous.year + 1
-    agency = clean_agency(agency or (previous.agency if previous else None))
+    agency = agency or (previous.agency if previous else None)
     ed = get_edition(edition) if edition else (edition_for_year(year) or get_edition("2021"))
-    composed = Composed(blank_report(ed, year, agency))
+    composed = blank_form(ed, year, agency, previous)
     if previous is not None:
-        composed.notes = carry_over(composed.report, previous, ed, composed.formulas)
         echo_notes("据上年报告预填 (prefilled from last year's report):", composed.notes)
     prepared = prepare(composed.report, ed.key, fill=False)
     for path, fmt in ((xlsx_path, "xlsx"), (yaml_path, "yaml"), (json_path, "json")):

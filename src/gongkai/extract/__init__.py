@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from ..document import Document, Paragraph
+from ..location import Location
 from ..model import Report, Section
 from . import meta, tables
+from .leftovers import drop_table_labels
 from .units import Unit, build_units
 
 
@@ -12,13 +14,14 @@ def extract(doc: Document) -> Report:
     units = build_units(doc)
     report = Report(source=doc.source)
     _sections(report, units)
+    drop_table_labels(report)  # a table's header cell printed as a line is no narrative
 
     paragraphs = [(b.text, b.at) for b in doc.blocks if isinstance(b, Paragraph)]
     title, title_at = meta.find_title(paragraphs)
     if title is None and doc.meta.get("title"):
-        title, title_at = doc.meta["title"], "page title"
+        title, title_at = doc.meta["title"], Location(meta="title")
     if title is None and doc.meta.get("标题"):
-        title, title_at = doc.meta["标题"], "page header 标题"
+        title, title_at = doc.meta["标题"], Location(meta="标题")
     report.title, report.title_at = title, title_at
     body = "\n".join(t for t, _ in paragraphs)
     report.year = meta.year_from(title, body)
@@ -35,7 +38,7 @@ def extract(doc: Document) -> Report:
 
 def _sections(report: Report, units: list[Unit]) -> None:
     current: Section | None = None
-    texts: list[tuple[str, str]] = []
+    texts: list[tuple[str, Location]] = []
 
     def close():
         if current is not None:

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from ..formats.labels import chinese_number, fold
+from ..location import Location
 from ..model import Report
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年度?")
@@ -25,7 +26,7 @@ _POSTCODE = re.compile(r"(?:邮政编码|邮编)\s*[:：]?\s*(\d{6})")
 _EMAIL = re.compile(r"(?:电子邮箱|电子信箱|邮箱|E-?mail)\s*[:：]?\s*([\w.\-]+@[\w\-]+(?:\.[\w\-]+)+)", re.IGNORECASE)
 
 
-def find_title(paragraphs: list[tuple[str, str]]) -> tuple[str | None, str | None]:
+def find_title(paragraphs: list[tuple[str, Location]]) -> tuple[str | None, Location | None]:
     """The title: among the first paragraphs, the one naming a year and a report.
 
     A title printed over two lines (agency, then year and report) is joined.
@@ -91,7 +92,7 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
-def find_date(paragraphs: list[tuple[str, str]], meta: dict[str, str]) -> tuple[dt.date | None, str | None]:
+def find_date(paragraphs: list[tuple[str, Location]], meta: dict[str, str]) -> tuple[dt.date | None, Location | None]:
     """The printed date under the signature, else a publication date the page states."""
     for text, at in reversed(paragraphs[-12:]):
         d = parse_date(text)
@@ -106,7 +107,7 @@ def find_date(paragraphs: list[tuple[str, str]], meta: dict[str, str]) -> tuple[
             m = _ISO_DATE.search(meta[key])
             if m:
                 try:
-                    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), f"page header {key}"
+                    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), Location(meta=key)
                 except ValueError:
                     pass
     return None, None

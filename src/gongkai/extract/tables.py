@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..formats import EDITIONS, SECTION_TABLE, edition_markers
+from ..formats import EDITIONS, SECTION_TABLE, LabelEntry, edition_markers
 from ..formats.base import Column, RowDef
 from ..formats.labels import body_key, fold, similarity
+from ..location import Location
 from ..model import LabelSeen, Report
 from .digits import group_totals_constraint, row_total_constraint, split_run
 from .units import Unit
@@ -38,7 +39,7 @@ class TableScan:
     review_values: list[Unit] | None = None
     review_inline: bool = False
     votes: dict[str, dict[str, int]] = field(default_factory=dict)  # table -> edition -> votes
-    table_at: dict[str, str] = field(default_factory=dict)
+    table_at: dict[str, Location] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=None)
@@ -124,8 +125,6 @@ def _review_score(values: list[Unit]) -> int:
 
 def _fuzzy(u: Unit, ctx: str, res: TableScan):
     """A label printed with a slip (由由, a missing character): the closest official row label."""
-    from ..formats import LabelEntry
-
     b = body_key(u.text)
     best = None
     for key, r in _row_defs(ctx).items():
@@ -180,7 +179,8 @@ def _run_of_values(units: list[Unit], j: int) -> list[Unit]:
     return vals
 
 
-def _align(values: list[tuple[str, str]], columns: tuple[Column, ...], has_total: bool) -> list[tuple[str, str] | None]:
+def _align(values: list[tuple[str, Location | None]], columns: tuple[Column, ...],
+           has_total: bool) -> list[tuple[str, Location | None] | None]:
     """Place printed cells in the columns: exact when counts agree, otherwise by rule."""
     n = len(columns)
     vals = list(values)
@@ -192,7 +192,7 @@ def _align(values: list[tuple[str, str]], columns: tuple[Column, ...], has_total
         return list(vals[:n])
     if not vals:
         return [None] * n
-    out: list[tuple[str, str] | None] = [None] * n
+    out: list[tuple[str, Location | None] | None] = [None] * n
     if has_total and len(vals) >= 2 or (has_total and len(vals) == 1 and vals[0][0].strip()):
         out[-1] = vals[-1]  # merged cells drop columns in the middle; the total stays last
         for k, v in enumerate(vals[:-1]):
@@ -203,7 +203,7 @@ def _align(values: list[tuple[str, str]], columns: tuple[Column, ...], has_total
     return out
 
 
-def _inline_values(values: list[Unit], parts: int, constraint) -> list[tuple[str, str]]:
+def _inline_values(values: list[Unit], parts: int, constraint) -> list[tuple[str, Location | None]]:
     """Numbers from run-together text: split at spaces, or by the table's own identities."""
     text = " ".join(v.text for v in values)
     at = values[0].at if values else None

@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 from ..document import Document, Paragraph, Row
 from ..formats import EDITIONS, LabelEntry, label_index
 from ..formats.labels import body_key, fold, label_key
+from ..location import Location
 from .sections import Heading, accept_headings, inline_headings, parse_heading
 from .values import is_value_text
 
@@ -23,7 +24,7 @@ _MULTI_NUMBERS = re.compile(r"^\s*(?:[-+]?\d+(?:\.\d+)?\s+)+[-+]?\d+(?:\.\d+)?\s
 @dataclass(slots=True)
 class Unit:
     text: str
-    at: str
+    at: Location
     block: int  # units of one table row share it; every paragraph or piece has its own
     kind: str  # "cell", "para" or "piece" (part of a run-together paragraph)
     key: str = ""
@@ -88,25 +89,24 @@ def _value_like_segment(seg: str) -> bool:
     return bool(re.fullmatch(r"[\d\s.,/\\\-—–万元件条个项%（）()单位:：无空]*", fold(s)))
 
 
-def _split_inline(text: str, at: str) -> list[tuple[str, str, str]] | None:
+def _split_inline(text: str, at: Location) -> list[tuple[str, Location, str]] | None:
     """Split a paragraph holding table rows into (text, at, kind) pieces, kind being "label",
     "value" or "para" (a sentence of narrative between them), or None when it holds no table.
 
     A crawled page may hold narrative and run-together tables on one line: each sentence is
     judged on its own, and only what is made of labels and numbers becomes table pieces.
     """
-    base, _, off = at.partition(" char ")
-    start = int(off) - 1 if off.isdigit() else 0
-    out: list[tuple[str, str, str]] = []
+    start = at.char - 1 if at.char is not None else 0
+    out: list[tuple[str, Location, str]] = []
     found = False
     pos = 0
     for chunk in re.split(r"(?<=。)", text):
         if not chunk:
             continue
-        pieces = _split_chunk(chunk, base, start + pos)
+        pieces = _split_chunk(chunk, at, start + pos)
         if pieces is None:
             if chunk.strip():
-                out.append((chunk, f"{base} char {start + pos + 1}", "para"))
+                out.append((chunk, at.at_char(start + pos + 1), "para"))
         else:
             found = True
             out.extend(pieces)
@@ -114,7 +114,7 @@ def _split_inline(text: str, at: str) -> list[tuple[str, str, str]] | None:
     return out if found else None
 
 
-def _split_chunk(text: str, at: str, start: int) -> list[tuple[str, str, str]] | None:
+def _split_chunk(text: str, at: Location, start: int) -> list[tuple[str, Location, str]] | None:
     rx = _inline_label_regex()
     folded = fold(text)
     matches = list(rx.finditer(folded))
@@ -134,15 +134,15 @@ def _split_chunk(text: str, at: str, start: int) -> list[tuple[str, str, str]] |
     covered = sum(m.end() - m.start() for m in matches) + sum(len(s) for s in segments if _value_like_segment(s))
     if covered < 0.6 * len(folded.strip()):  # mostly prose around a few labels
         return None
-    out: list[tuple[str, str, str]] = []
+    out: list[tuple[str, Location, str]] = []
     pos = 0
     for m in matches:
         if m.start() > pos and text[pos : m.start()].strip():
-            out.append((text[pos : m.start()], f"{at} char {start + pos + 1}", "value"))
-        out.append((text[m.start() : m.end()], f"{at} char {start + m.start() + 1}", "label"))
+            out.append((text[pos : m.start()], at.at_char(start + pos + 1), "value"))
+        out.append((text[m.start() : m.end()], at.at_char(start + m.start() + 1), "label"))
         pos = m.end()
     if pos < len(text) and text[pos:].strip():
-        out.append((text[pos:], f"{at} char {start + pos + 1}", "value"))
+        out.append((text[pos:], at.at_char(start + pos + 1), "value"))
     return out
 
 
@@ -168,16 +168,16 @@ def build_units(doc: Document) -> list[Unit]:
                     pos = 0
                     for off, h in inline:
                         if off > pos:
-                            raw.append(Unit(text[pos:off], f"{block.at} char {pos + 1}", block_id, "para"))
+                            raw.append(Unit(text[pos:off], block.at.at_char(pos + 1), block_id, "para"))
                             block_id += 1
                         end = off + len(h.printed)
-                        u = Unit(text[off:end], f"{block.at} char {off + 1}", block_id, "para")
+                        u = Unit(text[off:end], block.at.at_char(off + 1), block_id, "para")
                         u.heading = h
                         raw.append(u)
                         block_id += 1
                         pos = end
                     if pos < len(text):
-                        raw.append(Unit(text[pos:], f"{block.at} char {pos + 1}", block_id, "para"))
+                        raw.append(Unit(text[pos:], block.at.at_char(pos + 1), block_id, "para"))
                     continue
             raw.append(Unit(text, block.at, block_id, "para"))
 

@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 from ..formats.labels import fold
+from ..location import Location
 from ..model import NIL_MARKERS, Cell
 
 _NUMBER = re.compile(
@@ -60,7 +61,7 @@ def is_value_text(text: str) -> bool:
     return not t or is_nil(t) or _match(t) is not None
 
 
-def make_cell(raw: str | None, at: str | None) -> Cell:
+def make_cell(raw: str | None, at: Location | None) -> Cell:
     if raw is None:
         return Cell(None, None, at)
     text = raw.strip(" \t\r\n\u3000\xa0")

@@ -45,6 +45,16 @@ def table(key: str, rows: tuple[RowDef, ...], **details) -> TableDef:
                     **details)
 
 
+TITLE_END = "政府信息公开工作年度报告"  # how every report's title ends
+
+
+def standard_title(year: int | None, agency: str | None) -> str | None:
+    """The official title, 2023年幸福乡人民政府政府信息公开工作年度报告; None without a year and an agency."""
+    if year and agency:
+        return f"{year}年{agency}{TITLE_END}"
+    return None
+
+
 # Headings some reports add when they split 五 (then 其他 moves to 七).
 EXTRA_SECTION_KEYWORDS = ("下一步工作", "工作打算", "工作计划", "改进措施", "工作考核", "社会评议", "责任追究")
 

@@ -3,7 +3,8 @@
 * :data:`REPORT_FORMATS`: published reports, each read by a module under ``gongkai.readers``. The
   reader is chosen by the file's content (readers.sniff); the suffixes say which files a directory
   walk and the web upload take.
-* :data:`DATA_FORMATS`: the data people fill in (JSON, YAML, the Excel form), read by compose.
+* :data:`DATA_FORMATS`: the data people fill in (JSON, YAML, the Excel form), each read by a module
+  under ``gongkai.forms`` into the same structure, which is then checked against the data schema.
 * :data:`OUTPUT_FORMATS`: what ``render`` writes, each by a module under ``gongkai.render``.
 
 Adding a file format is adding one line here and the module that handles it (docs/formats.md).
@@ -20,7 +21,7 @@ class FileFormat:
     name: str  # as pages show it: Word（.docx）
     noun: str  # in a sentence: 这是 Word 文档
     suffixes: tuple[str, ...]  # file names that hold it, lower case; the first is the one written
-    module: str = ""  # the module under gongkai.readers / gongkai.render that reads / writes it
+    module: str = ""  # the module under gongkai.readers / gongkai.forms / gongkai.render that reads / writes it
     binary: bool = False  # (outputs) bytes a terminal must not be sent
 
 
@@ -39,9 +40,9 @@ REPORT_FORMATS: tuple[FileFormat, ...] = (
 )
 
 DATA_FORMATS: tuple[FileFormat, ...] = (
-    FileFormat("json", "JSON", "JSON 数据", (".json",)),
-    FileFormat("yaml", "YAML", "YAML 数据", (".yaml", ".yml")),
-    FileFormat("xlsx", "Excel 填报表", "Excel 填报表", (".xlsx", ".xlsm")),
+    FileFormat("json", "JSON", "JSON 数据", (".json",), "text"),
+    FileFormat("yaml", "YAML", "YAML 数据", (".yaml", ".yml"), "text"),
+    FileFormat("xlsx", "Excel 填报表", "Excel 填报表", (".xlsx", ".xlsm"), "workbook"),
 )
 
 OUTPUT_FORMATS: tuple[FileFormat, ...] = (
@@ -61,6 +62,7 @@ UNKNOWN = "unknown"
 READER_MODULES = {f.key: f.module for f in REPORT_FORMATS}
 REPORT_SUFFIXES = frozenset(s for f in REPORT_FORMATS for s in f.suffixes)
 DATA_SUFFIXES = {s: f.key for f in DATA_FORMATS for s in f.suffixes}
+DATA_MODULES = {f.key: f.module for f in DATA_FORMATS}
 SOURCE_FORMATS = tuple(f.key for f in REPORT_FORMATS) + (FROM_DATA,)  # what Source.format may say
 # what pages call the format a report was read from
 FORMAT_NAMES = {f.key: f.name for f in REPORT_FORMATS} | {FROM_DATA: "数据", UNKNOWN: "未知"}

@@ -7,6 +7,7 @@ line breaks anywhere, 1. or 1、 or （1）. Two labels are the same when their 
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 # A length-preserving fold: full-width ASCII to ASCII, odd spaces to a space, quote and
@@ -82,8 +83,6 @@ def chinese_number(text: str) -> int | None:
 
 def similarity(a: str, b: str) -> float:
     """Share of characters two keys have in common, in order (0..1)."""
-    from difflib import SequenceMatcher
-
     if not a or not b:
         return 0.0
     return SequenceMatcher(None, a, b, autojunk=False).ratio()

@@ -96,6 +96,9 @@ def read_bytes(data: bytes, path: str | None = None, limits: Limits = DEFAULT_LI
     except RecursionError as exc:
         raise LimitExceeded("文件结构嵌套过深，无法读取", "nesting too deep") from exc
     except MemoryError as exc:
+        # let go of what the reader built (its frames, held by the traceback) before the reason is made: at
+        # the address-space limit every allocation may otherwise crawl through malloc's failing fallbacks
+        exc.__traceback__ = None
         raise LimitExceeded("文件过大，读取时内存不足", "out of memory while reading") from exc
     except Exception as exc:  # a reader library failed on bytes it does not accept
         raise ReadError(

@@ -5,9 +5,11 @@ for reading and would be several times slower.
 
 What the reader does with Word's structures:
 
-* a paragraph becomes a :class:`Paragraph` (empty ones are skipped but still counted, so
-  ``paragraph N`` is the N-th paragraph of the body);
-* every table row becomes a :class:`Row`. A cell merged across grid columns (``gridSpan``,
+* a paragraph becomes a :class:`Paragraph` (empty ones are skipped but still counted, so its
+  location's ``paragraph`` N is the N-th paragraph of the body; in a text box, ``box`` K and the
+  N-th paragraph of the box);
+* every table row becomes a :class:`Row` (located by ``table``, ``row`` and, for its cells,
+  ``cell``, all 1-based; tables numbered in document order). A cell merged across grid columns (``gridSpan``,
   or the old ``hMerge``) is one cell; the lower part of a vertically merged cell (``vMerge``
   continuation) is an empty cell in its row, so columns keep their places (should a
   continuation cell hold text after all, that text is kept rather than lost). A cell's
@@ -43,6 +45,7 @@ from lxml import etree
 from ..document import Cell, Document, Paragraph, Row, Source
 from ..errors import LimitExceeded, ReadError
 from ..limits import Limits
+from ..location import Location, at_cell, at_paragraph
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W_STRICT_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -372,7 +375,7 @@ class _Walker:
         if body is None:
             raise ReadError(_CORRUPT_ZH, "word/document.xml has no w:body", reason="corrupt")
         counter = [0]
-        self._blocks(body, 0, lambda: _next(counter, "paragraph"))
+        self._blocks(body, 0, lambda: _next(counter, None))
         for box in self.boxes.pop(None, []):
             self._text_box(box, 0)
 
@@ -493,13 +496,13 @@ class _Walker:
             raise LimitExceeded(f"文本过长，超过 {self.limits.max_text_chars} 字的上限",
                                 f"text longer than {self.limits.max_text_chars} characters")
 
-    def _blocks(self, container: etree._Element, depth: int, label: Callable[[], str]) -> None:
+    def _blocks(self, container: etree._Element, depth: int, label: Callable[[], Location]) -> None:
         """Paragraphs and tables of a body or text box, in order."""
         if depth > self.limits.max_nesting:
             raise LimitExceeded("文件结构嵌套过深，无法读取", f"nesting deeper than {self.limits.max_nesting}")
         n = self.n
         pending = ""  # text of paragraphs whose mark was deleted: it runs on into the next one
-        pending_at = ""
+        pending_at = Location()
         for child in container:
             tag = child.tag
             if tag == n.p:
@@ -530,7 +533,7 @@ class _Walker:
     def _text_box(self, box: etree._Element, depth: int) -> None:
         self.text_boxes += 1
         counter = [0]
-        self._blocks(box, depth, lambda k=self.text_boxes: _next(counter, f"text box {k} paragraph"))
+        self._blocks(box, depth, lambda k=self.text_boxes: _next(counter, k))
 
     # -- tables
 
@@ -541,13 +544,13 @@ class _Walker:
         skipped = self.skipped
         index = self.tables
         self.tables += 1
-        prefix = f"table {index + 1} row "
+        number = index + 1
         r = 0
         for tr in self._items(tbl, n.tr, 0):
             if tr in skipped:
                 continue  # a deleted row
             r += 1
-            row_at = f"{prefix}{r}"
+            row_at = at_cell(number, r)
             cells: list[Cell] = []
             inner: list[etree._Element] = []
             chars = 0
@@ -558,7 +561,7 @@ class _Walker:
                 self._cell(tc, lines, inner, depth)
                 text = "\n".join(lines)
                 chars += len(text)
-                cells.append(Cell(text, f"{row_at} cell {len(cells) + 1}"))
+                cells.append(Cell(text, at_cell(number, r, len(cells) + 1)))
             self._emit(Row(cells, row_at, index, True), chars)
             for t in inner:
                 self._table(t, depth + 1)
@@ -601,6 +604,6 @@ class _Walker:
         return found
 
 
-def _next(counter: list[int], prefix: str) -> str:
+def _next(counter: list[int], box: int | None) -> Location:
     counter[0] += 1
-    return f"{prefix} {counter[0]}"
+    return at_paragraph(counter[0], box)

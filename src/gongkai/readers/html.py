@@ -33,10 +33,11 @@ For speed the tree is flattened once into lists in document order (element ``i``
 ``i .. end[i]-1``), so sums over a subtree are differences of prefix sums and no walk recurses.
 Tables may nest ``limits.max_nesting`` deep.
 
-``at`` strings: ``paragraph N (line L)`` (L: the source line where the paragraph's text starts;
-CMS pages often hold the whole report on one line), ``table T row R`` and
-``table T row R cell C`` (1-based; T counts data tables, R the table's own ``<tr>``s, C the
-cells as emitted, covered positions included).
+``at`` (:class:`~gongkai.location.Location`): ``line``, the line of the source where the paragraph's
+text, the ``<tr>`` or the ``<td>`` starts (CMS pages often hold the whole report on one line; for a
+.mht file, a line of the page inside the archive), with ``paragraph`` N for running text and
+``table`` T, ``row`` R, ``cell`` C for a table (1-based; T counts data tables, R the table's own
+``<tr>``s, C the cells as emitted, covered positions included: such a cell has its row's line).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from lxml import etree
 from ..document import Cell, Document, Paragraph, Row, Source
 from ..errors import LimitExceeded, ReadError
 from ..limits import Limits
+from ..location import Location
 from .encoding import decode_text, is_web_label
 
 # Elements whose content is never part of a report (stripped right after parsing).
@@ -712,6 +714,11 @@ class _Tree:
 # ----------------------------------------------------------------------------- blocks
 
 
+def _covered_at(row_at: Location, cell: int) -> Location:
+    """A grid position covered by a rowspan from above: no element of its own, so its row's line."""
+    return Location(line=row_at.line, table=row_at.table, row=row_at.row, cell=cell)
+
+
 class _Emitter:
     """Walks the chosen element in document order and appends blocks to the document."""
 
@@ -752,8 +759,7 @@ class _Emitter:
             return
         self.paragraphs += 1
         line = self.tree.els[j].sourceline if j >= 0 else None
-        at = f"paragraph {self.paragraphs} (line {line})" if line else f"paragraph {self.paragraphs}"
-        self._append(Paragraph(text, at), len(text))
+        self._append(Paragraph(text, Location(line=line, paragraph=self.paragraphs)), len(text))
 
     def _append(self, block: Paragraph | Row, chars: int) -> None:
         self.blocks.append(block)
@@ -840,14 +846,14 @@ class _Emitter:
         n_rows = len(rows)
         spans: dict[int, tuple[int, int]] = {}  # first column -> (width, last row it covers)
         cover: dict[int, int] = {}  # covered column -> first column of its span
-        for r, cells in enumerate(cells_by_row, start=1):
+        for r, (tr, cells) in enumerate(zip(rows, cells_by_row), start=1):
             out: list[Cell] = []
             deferred: list[int] = []
             col = chars = 0
-            prefix = f"table {number} row {r} cell "
+            row_at = Location(line=els[tr].sourceline, table=number, row=r)
             for c in cells:
                 if col in cover:
-                    col = self._covered(spans, cover, col, r, out, prefix)
+                    col = self._covered(spans, cover, col, row_at, out)
                 get = els[c].get
                 colspan = get("colspan")
                 colspan = 1 if colspan is None else (_span(colspan, _MAX_COLSPAN) or 1)
@@ -867,7 +873,7 @@ class _Emitter:
                 else:
                     text = self.cell_text(c, deferred)
                 chars += len(text)
-                out.append(Cell(text, f"{prefix}{len(out) + 1}"))
+                out.append(Cell(text, Location(line=els[c].sourceline, table=number, row=r, cell=len(out) + 1)))
                 if rowspan > 1 and col < _MAX_GRID_COLS:
                     last_col = min(col + colspan, _MAX_GRID_COLS)
                     spans[col] = (last_col - col, r + rowspan - 1)
@@ -884,10 +890,10 @@ class _Emitter:
                     if last < r:
                         self._expire(spans, cover, start)
                     elif start >= col:
-                        out.append(Cell("", f"{prefix}{len(out) + 1}"))
+                        out.append(Cell("", _covered_at(row_at, len(out) + 1)))
                         col = start + width
             if chars:
-                self._append(Row(out, f"table {number} row {r}", number - 1, True), chars)
+                self._append(Row(out, row_at, number - 1, True), chars)
             for nested in deferred:
                 if not self.table(nested):
                     self.walk(nested)
@@ -901,9 +907,10 @@ class _Emitter:
             if cover.get(k) == start:
                 del cover[k]
 
-    def _covered(self, spans: dict[int, tuple[int, int]], cover: dict[int, int], col: int, r: int,
-                 out: list[Cell], prefix: str) -> int:
+    def _covered(self, spans: dict[int, tuple[int, int]], cover: dict[int, int], col: int, row_at: Location,
+                 out: list[Cell]) -> int:
         """Skip grid positions taken by rowspans from above: one empty cell for each span."""
+        r = row_at.row or 0
         while True:
             start = cover.get(col)
             if start is None:
@@ -913,7 +920,7 @@ class _Emitter:
                 self._expire(spans, cover, start)
                 continue
             if start == col:
-                out.append(Cell("", f"{prefix}{len(out) + 1}"))
+                out.append(Cell("", _covered_at(row_at, len(out) + 1)))
             col = start + width
 
     def cell_text(self, c: int, deferred: list[int]) -> str:

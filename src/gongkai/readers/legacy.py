@@ -5,8 +5,8 @@ LibreOffice runs headless in its own process group with a private user profile (
 process and thread, so parallel conversions do not collide), with its address space capped at
 ``limits.max_converter_bytes``, and is stopped when it takes longer than ``limits.max_seconds``.
 The .docx it writes is read by :mod:`.docx`; the blocks'
-places (``paragraph N``, ``table T row R cell C``) are those of the converted document, which
-keeps the original's paragraphs and tables. Without LibreOffice the file cannot be read and
+locations (paragraph; table, row and cell) are those of the converted document, which keeps the
+original's paragraphs and tables. Without LibreOffice the file cannot be read and
 the error says how to install it; there is no lower-quality fallback.
 
 Password-protected files are recognised before any conversion: an encrypted .docx/.xlsx is an
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import resource
 import shutil
 import signal
 import struct
@@ -232,11 +233,7 @@ def convert_to_docx(data: bytes, fmt: str, limits: Limits) -> bytes:
 
 def _memory_cap(size: int):
     """A function that caps the address space of the LibreOffice process (and what it starts), so
-    that a hostile document cannot make it take the machine's memory; None where that cannot be done."""
-    try:
-        import resource
-    except ImportError:  # not POSIX
-        return None
+    that a hostile document cannot make it take the machine's memory."""
 
     def cap() -> None:  # runs in the child between fork and exec: one system call, nothing that takes a lock
         try:

@@ -23,8 +23,9 @@ indented or starts a numbered item or heading — so a sentence wrapped over two
 / "99件。") is one paragraph, as the narrative checks need it. A paragraph may go on across a page
 break.
 
-``at``: ``page 3 table 1 row 5 cell 2`` (tables counted per page) and ``page 2 line 14`` (the
-paragraph's first printed line; lines outside tables counted per page), all 1-based.
+``at`` (:class:`~gongkai.location.Location`): ``page`` 3, ``table`` 1, ``row`` 5, ``cell`` 2 (tables
+counted per page) and ``page`` 2, ``line`` 14 (the paragraph's first printed line; lines outside
+tables, running heads and page numbers counted per page), all 1-based.
 
 Nothing of pdfminer or pdfplumber is changed for the process: the limits pdfminer lacks are
 enforced by checks on the file's own objects (:mod:`._pdfguard`), by gongkai's own interpreter and
@@ -55,6 +56,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from ..document import Cell, Document, Paragraph, Row, Source
 from ..errors import GongkaiError, LimitExceeded, ReadError
 from ..limits import Limits
+from ..location import at_cell, at_page_line
 from ._pdfcontent import BoundedPage
 from ._pdfguard import FileChecks
 from ._pdftables import Grid, Line, Seg, Table, find_grids, ruling_edges, split_unruled
@@ -422,7 +424,7 @@ class _Reader:
                         and _continues(last[0], last[1], item, margins):
                     self.paragraph.text = _join(self.paragraph.text, item.text)
                 else:
-                    self.paragraph = Paragraph(item.text, f"page {page} line {line_no}")
+                    self.paragraph = Paragraph(item.text, at_page_line(page, line_no))
                     blocks.append(self.paragraph)
                 self.last_line = (item, margins)
             else:
@@ -431,9 +433,8 @@ class _Reader:
                 if not (i == 0 and self.tail_is_table):  # a table going on from the page before
                     self.table += 1
                 for r, (cells, complete) in enumerate(zip(item.rows, item.complete), start=1):
-                    at = f"page {page} table {table_no} row {r}"
-                    blocks.append(Row([Cell(t, f"{at} cell {c}") for c, t in enumerate(cells, start=1)],
-                                      at, self.table, complete))
+                    blocks.append(Row([Cell(t, at_cell(table_no, r, c, page)) for c, t in enumerate(cells, start=1)],
+                                      at_cell(table_no, r, None, page), self.table, complete))
             if len(blocks) > self.limits.max_blocks:
                 raise LimitExceeded("文件内容过多，超过可处理的上限", f"more than {self.limits.max_blocks} blocks")
         if ordered:

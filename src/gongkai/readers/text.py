@@ -17,7 +17,9 @@ import re
 
 from ..document import Cell, Document, Paragraph, Row, Source
 from ..errors import LimitExceeded, ReadError
+from ..extract.sections import looks_like_section_heading
 from ..limits import Limits
+from ..location import at_line
 from .encoding import decode_text
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
@@ -73,8 +75,6 @@ def _split_crawler_header(lines: list[str], doc: Document) -> tuple[list[str], i
 
 
 def _read_lines(lines: list[str], first: int, doc: Document, limits: Limits | None) -> None:
-    from ..extract.sections import looks_like_section_heading
-
     blocks = doc.blocks
     table = -1
     row: Row | None = None  # the open one-cell-per-line row
@@ -91,7 +91,7 @@ def _read_lines(lines: list[str], first: int, doc: Document, limits: Limits | No
             row = None
             after_cell = False
             continue  # a blank line ends a row but not the table
-        at = f"line {n}"
+        at = at_line(n)
         if tabs == 0 and stripped[0] in "-=*_#" and _RULE_LINE.match(stripped):
             continue
         if tabs == 0 and stripped[0] == "#":
@@ -101,7 +101,7 @@ def _read_lines(lines: list[str], first: int, doc: Document, limits: Limits | No
                 continue
             if not in_table:
                 table += 1
-            cells = [Cell(c.strip(_BLANKS), at) for c in stripped[1:-1].split("|")]
+            cells = [Cell(c.strip(_BLANKS), at_line(n, k)) for k, c in enumerate(stripped[1:-1].split("|"), start=1)]
             blocks.append(Row(cells, at, table))
             in_table, row, after_cell = True, None, False
         elif tabs == 1 and line.startswith("\t"):
@@ -115,7 +115,8 @@ def _read_lines(lines: list[str], first: int, doc: Document, limits: Limits | No
         elif tabs:
             if not in_table:
                 table += 1
-            blocks.append(Row([Cell(c.strip(_BLANKS), at) for c in line.split("\t")], at, table))
+            blocks.append(Row([Cell(c.strip(_BLANKS), at_line(n, k)) for k, c in enumerate(line.split("\t"), start=1)],
+                              at, table))
             in_table, row, after_cell = True, None, False
         elif after_cell and row is not None and not looks_like_section_heading(stripped):
             last = row.cells[-1]

@@ -3,8 +3,10 @@
 ``prepare`` turns any :class:`~gongkai.model.Report` (composed from data, or read from a messy
 submission) into what is printed: the official title, the sections in order with the tables in
 theirs, the totals the data lack computed (and only those), the signature as the report holds it
-(``Report.signer``, separated from the text when the report was read). Cells are printed as given: a blank stays blank, "/" stays "/", no zero is
-invented. ``render`` then writes one format:
+(``Report.signer``, separated from the text when the report was read). Cells are printed as given: a
+blank stays blank, "/" stays "/", no zero is invented. Paragraphs are printed as the report holds them:
+what a reader got wrong is repaired where the report is made (extract/), so that the checks, the JSON and
+every output see the same text. ``render`` then writes one format:
 
 ========  ===============================================  ==================
 format    what                                             module
@@ -27,10 +29,9 @@ from pathlib import Path
 
 from ..extract.sections import section_role
 from ..extract.values import parse_number
-from ..formats import TABLE_SECTION, Column, Edition, edition_for_year, get_edition, label_index
-from ..formats.common import SECTIONS
+from ..formats import TABLE_SECTION, Column, Edition, edition_for_year, get_edition
+from ..formats.common import SECTIONS, TITLE_END, standard_title
 from ..formats.files import OUTPUT_FORMATS
-from ..formats.labels import label_key
 from ..model import Cell, Report, Section
 from ..totals import fill_totals, format_number
 
@@ -65,12 +66,6 @@ def chinese_numeral(n: int) -> str:
     if n < 100:
         return _CN[n // 10] + "十" + (_CN[n % 10] if n % 10 else "")
     return str(n)
-
-
-def standard_title(year: int | None, agency: str | None) -> str | None:
-    if year and agency:
-        return f"{year}年{agency}政府信息公开工作年度报告"
-    return None
 
 
 def cell_text(cell: Cell | None, column: Column | None = None) -> str:
@@ -145,7 +140,7 @@ def prepare(report: Report, edition: str | None = None, *, fill: bool = True) ->
     ed = report_edition(report, edition)
     report.edition = ed.key
     computed = fill_totals(report, ed) if fill else []
-    title = standard_title(report.year, report.agency) or (report.title or "").strip() or "政府信息公开工作年度报告"
+    title = standard_title(report.year, report.agency) or (report.title or "").strip() or TITLE_END
     report.title = title
     return Prepared(report, ed, title, _parts(report, ed), report.signer or report.agency, computed,
                     _left_out(report, ed))
@@ -172,11 +167,6 @@ def write(report: Report, path: str | Path, fmt: str | None = None, edition: str
 # ------------------------------------------------------------------------------ sections
 
 
-def _is_table_label(paragraph: str) -> bool:
-    """A paragraph that is only a table label (a reader's leftover of a header cell)."""
-    return label_key(paragraph) in label_index()[0]
-
-
 def _parts(report: Report, ed: Edition) -> list[Part]:
     parts: list[Part] = []
     placed: set[str] = set()
@@ -186,7 +176,6 @@ def _parts(report: Report, ed: Edition) -> list[Part]:
         paragraphs = [p for p in s.text.split("\n") if p.strip()] if s.text else []
         if table:
             placed.add(table)
-            paragraphs = [p for p in paragraphs if not _is_table_label(p)]
         parts.append(Part(s.number, s.title, paragraphs, table))
     # a table whose section was not found gets the official heading, where the number puts it
     for t in ed.tables:

@@ -5,7 +5,7 @@
 * title in 方正小标宋简体 二号 (22 pt), centred, an empty line below it;
 * headings 一、… in 黑体 三号, body in 仿宋_GB2312 三号 (16 pt) with a first-line indent of two
   characters; digits and Latin letters in Times New Roman;
-* the tables in the official layout (render/layout.py) with every border, 宋体 五号 (表二) or
+* the tables in the official layout (formats/layout.py) with every border, 宋体 五号 (表二) or
   小五 (表三、表四); table 三's three header rows repeat on a new page;
 * the page number in the footer, "— 1 —", 宋体 四号;
 * the signing agency and the date at the end, right-aligned as GB/T 9704 places them when
@@ -29,9 +29,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
+from lxml import etree
 
+from ..formats.layout import Grid, grid
 from . import Prepared
-from .layout import Grid, grid
 
 # --------------------------------------------------------------------------------- the page
 
@@ -215,8 +216,6 @@ def _font_table(doc) -> None:
         pitch.set(qn("w:val"), "variable")
         font.append(pitch)
         root.append(font)
-    from lxml import etree
-
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 

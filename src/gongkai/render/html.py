@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from html import escape
 
+from ..formats.layout import Grid, grid
 from . import Prepared
-from .layout import Grid, grid
 
 _PAGE = "margin:0;padding:24px 12px;background:#fff;color:#000"
 _ARTICLE = ("max-width:820px;margin:0 auto;font-family:'FangSong','仿宋_GB2312','仿宋','STFangsong',serif;"

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..formats.layout import Grid, grid
 from . import Prepared
-from .layout import Grid, grid
 
 
 def _underline(text: str, mark: str) -> str:

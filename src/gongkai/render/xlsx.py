@@ -1,7 +1,8 @@
 """The Excel form: one sheet per table in the official layout, one for the report's own facts.
 
-Written by ``gongkai template --xlsx`` (empty, or prefilled from last year's report) and by
-``-o report.xlsx``; read back by ``gongkai new --data``.
+Written by ``gongkai template --xlsx`` (empty, or prefilled from last year's report: compose.excel_form)
+and by ``-o report.xlsx``; read back by ``gongkai new --data`` (gongkai.forms.workbook). The layout both
+sides share is in formats/form.py.
 
 * the sheet「基本信息」: 机关名称, 报告年度, 落款日期 and the text of the six sections;
 * one sheet per table (「表二（主动公开）」…) drawn from the same grid as the Word document:
@@ -9,47 +10,28 @@ Written by ``gongkai template --xlsx`` (empty, or prefilled from last year's rep
 * cells to fill are unlocked and white, everything else is locked (sheet protection on, no
   password: it guards against slips, not people); the totals are grey and hold formulas
   (=IF(COUNT(…)=0,"",SUM(…)): empty while no part holds a number) derived from the edition's
-  identities (totals.py);
-* a hidden sheet「_gongkai」lists where each cell of the report sits, so reading back does not
-  depend on guessing positions.
-
-Reading: openpyxl does not calculate formulas. A total whose formula has no value saved with it
-(a form written here and never opened in Excel) is computed from its parts; a total with a saved
-value is kept as it is, even when it disagrees with its parts — the checks then say so. Other
-formulas without a saved value (the prefilled 现行有效件数 = 上年 + 制发 − 废止) are worked out
-here; a formula that cannot be is kept as text, and the checks report it.
+  identities (totals.py); a stock cell prefilled from last year holds last year's figure plus and
+  minus this year's cells (=12+B5-C5), so that it follows what is filled in later;
+* a hidden sheet「_gongkai」lists where each cell of the report sits.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import io
 import math
 import re
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..document import Source
-from ..errors import GongkaiError, ReadError
-from ..extract.meta import parse_date
-from ..extract.values import MAX_DIGITS, make_cell
-from ..formats import TABLE_NAMES, Edition, get_edition
 from ..formats.common import SECTIONS
-from ..limits import DEFAULT_LIMITS
-from ..model import Cell, Report, Section
-from ..readers.docx import open_archive, refuse_doctype
-from ..totals import format_number, formula_terms, total_cells
-from . import Prepared, chinese_numeral, prepare
-from .layout import Grid, grid
-
-FORM_SCHEMA = "gongkai.form/1"
-INFO = "基本信息"
-META = "_gongkai"
-ROW0 = 3  # the grid starts on this row of a table sheet (rows 1–2: title and instructions)
+from ..formats.form import FORM_SCHEMA, INFO, META, ROW0, sheet_name
+from ..formats.layout import Grid, grid
+from ..model import Cell, Report
+from ..totals import compute_total, format_number, formula_terms, total_cells
+from . import Prepared, chinese_numeral
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -68,14 +50,6 @@ _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 
 _HINT = "白色格填写（没有发生的填 0，不要留空）；灰色格是合计，由公式自动计算，不必填写。"
-
-
-class FormError(GongkaiError):
-    code = "bad-form"
-
-
-def sheet_name(table: str) -> str:
-    return TABLE_NAMES[table]
 
 
 def render(p: Prepared, formulas: dict[str, tuple[float, tuple[str, ...], tuple[str, ...]]] | None = None) -> bytes:
@@ -105,16 +79,6 @@ def render(p: Prepared, formulas: dict[str, tuple[float, tuple[str, ...], tuple[
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-def template(edition: Edition | str, year: int | None = None, agency: str | None = None,
-             report: Report | None = None, formulas=None) -> bytes:
-    """The empty form (or ``report`` as a prefilled form)."""
-    from ..compose import blank_report
-
-    ed = get_edition(edition) if isinstance(edition, str) else edition
-    report = report or blank_report(ed, year, agency)
-    return render(prepare(report, ed.key, fill=False), formulas)
 
 
 # ---------------------------------------------------------------------------------- writing
@@ -285,8 +249,6 @@ def _write_formulas(wb, p: Prepared, positions, formulas) -> None:
 
 
 def sum_of(report: Report, terms) -> int | float | None:
-    from ..totals import compute_total
-
     return compute_total(report, tuple(terms))
 
 
@@ -364,237 +326,3 @@ def _value(cell: Cell | None):
         return int(v) if isinstance(v, float) and v.is_integer() else v
     raw = (cell.raw or "").strip()
     return raw or None
-
-
-# ---------------------------------------------------------------------------------- reading
-
-
-def read_workbook(data: bytes, name: str | None = None) -> Report:
-    try:  # a form comes from outside: the archive checks of a .docx (bombs, DTDs) before openpyxl opens it
-        refuse_doctype(*open_archive(data, DEFAULT_LIMITS), DEFAULT_LIMITS)
-    except ReadError as exc:
-        raise FormError(f"无法作为 Excel 文件打开：{name}：{exc.zh}", f"cannot open {name}: {exc.en}") from exc
-    try:
-        values = load_workbook(io.BytesIO(data), data_only=True)
-        formulas = load_workbook(io.BytesIO(data), data_only=False)
-    except Exception as exc:  # noqa: BLE001  whatever openpyxl raises on a file it cannot open
-        raise FormError(f"无法作为 Excel 文件打开：{name}（{type(exc).__name__}）",
-                        f"cannot open {name} as an Excel workbook: {exc}") from exc
-    if INFO not in values.sheetnames:
-        raise FormError(f"{name} 不是 gongkai 的填报表（缺少“{INFO}”工作表）；请用 gongkai template --xlsx 生成",
-                        f"{name} is not a gongkai form (no sheet {INFO})")
-    info = _read_info(values[INFO], formulas[INFO])
-    edition = str(info.get("edition") or "") or None
-    positions: dict[str, tuple[str, str]] = {}
-    if META in values.sheetnames:
-        meta = values[META]
-        for row in meta.iter_rows(values_only=True):
-            if row and row[0] == "edition" and row[1]:
-                edition = str(row[1])
-            elif row and row[0] and isinstance(row[0], str) and row[0].count(".") == 2 and len(row) >= 3:
-                positions[row[0]] = (str(row[1]), str(row[2]))
-    try:
-        ed = get_edition(edition or "2021")
-    except KeyError:
-        raise FormError(f"填报表的格式版本“{edition}”无法识别", f"unknown edition {edition!r}") from None
-    if not positions:  # a form without its map: the positions the layout gives
-        for t in ed.tables:
-            g = grid(ed.key, t.key)
-            for c in g.values():
-                positions[c.ref] = (sheet_name(t.key), f"{get_column_letter(1 + c.col)}{ROW0 + c.row}")
-    totals = total_cells(ed.key)
-    report = Report(source=Source(name, hashlib.sha256(data).hexdigest(), "json"), edition=ed.key)
-    report.agency = _text(info.get("agency")) or None
-    report.year = _int(info.get("year"))
-    report.date = _date(info.get("date"))
-    from . import standard_title
-
-    report.title = standard_title(report.year, report.agency)
-    for key, value in info.items():
-        if key.startswith("section:"):
-            _, number, title = key.split(":", 2)
-            report.sections.append(Section(int(number), title, _text(value).strip("\n")))
-    report.sections.sort(key=lambda s: s.number)
-    for ref, (sheet, coord) in positions.items():
-        if sheet not in values.sheetnames:
-            raise FormError(f"填报表缺少工作表“{sheet}”", f"sheet {sheet} missing")
-        v = values[sheet][coord].value
-        f = formulas[sheet][coord].value
-        is_formula = isinstance(f, str) and f.startswith("=")
-        if is_formula and v is None:
-            if ref in totals:
-                continue  # computed from its parts (totals.fill_totals)
-            v = _evaluate(f, formulas[sheet])
-            if v is None:
-                cell = Cell(None, f, f"{sheet}!{coord}")
-                _put(report, ref, cell)
-                continue
-        cell = _cell(v)
-        cell.at = f"{sheet}!{coord}"
-        _put(report, ref, cell)
-    return report
-
-
-def _put(report: Report, ref: str, cell: Cell) -> None:
-    t, r, c = ref.split(".")
-    report.tables.setdefault(t, {}).setdefault(r, {})[c] = cell
-
-
-def _read_info(values_ws, formulas_ws) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for row in values_ws.iter_rows(min_row=1):
-        if len(row) < 3:
-            continue
-        key = row[2].value
-        if isinstance(key, str) and key:
-            out[key] = row[1].value
-    return out
-
-
-def _cell(v) -> Cell:
-    if v is None:
-        return Cell(None, "", None)
-    if isinstance(v, bool):
-        return Cell(None, str(v), None)
-    if isinstance(v, float) and not math.isfinite(v) or isinstance(v, (int, float)) and abs(v) >= 10 ** MAX_DIGITS:
-        return Cell(None, str(v), None)  # no count is this large: kept as printed, reported as not a number
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    if isinstance(v, (int, float)):
-        return Cell(v, format_number(v), None)
-    if isinstance(v, (dt.datetime, dt.date)):
-        return Cell(None, v.isoformat(), None)
-    return make_cell(str(v), None)
-
-
-def _text(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v).strip() if not isinstance(v, str) else v.strip()
-
-
-def _int(v) -> int | None:
-    if v is None or v == "":
-        return None
-    try:
-        return int(str(v).strip().rstrip("年度").rstrip("年").split(".")[0])
-    except ValueError:
-        return None
-
-
-def _date(v) -> dt.date | None:
-    if v is None or v == "":
-        return None
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    if isinstance(v, (int, float)):  # an Excel serial number without a date format
-        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(v))).date()
-    text = str(v).strip()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return parse_date(text)
-
-
-# ---------------------------------------------------------------------------------- formulas
-
-_TOKEN = re.compile(r"\s*(?:(\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?)|(\d+(?:\.\d+)?)|(SUM)\s*\(|([-+(),]))",
-                    re.IGNORECASE)
-
-
-def _evaluate(formula: str, ws, depth: int = 0) -> int | float | None:
-    """A formula of numbers, cells, ranges, + − and SUM(), on one sheet; None when it is anything else."""
-    if depth > 20:
-        return None
-    text = formula[1:].strip()
-    tokens: list[tuple[str, str]] = []
-    pos = 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if not m or m.end() == pos:
-            return None
-        ref, num, fn, op = m.groups()
-        tokens.append(("ref", ref.upper()) if ref else ("num", num) if num else ("sum", "SUM") if fn else ("op", op))
-        pos = m.end()
-    i = 0
-
-    def cell_value(coord: str):
-        v = ws[coord.replace("$", "")].value
-        if isinstance(v, str) and v.startswith("="):
-            return _evaluate(v, ws, depth + 1)
-        if isinstance(v, bool):
-            return None
-        return v if isinstance(v, (int, float)) else None
-
-    def values_of(ref: str) -> list:
-        if ":" in ref:
-            a, b = ref.replace("$", "").split(":")
-            (ca, ra), (cb, rb) = _split(a), _split(b)
-            out = []
-            for col in range(min(_col_index(ca), _col_index(cb)), max(_col_index(ca), _col_index(cb)) + 1):
-                for row in range(min(ra, rb), max(ra, rb) + 1):
-                    out.append(cell_value(f"{get_column_letter(col)}{row}"))
-            return out
-        return [cell_value(ref)]
-
-    def atom() -> float | None:
-        nonlocal i
-        if i >= len(tokens):
-            raise ValueError
-        kind, val = tokens[i]
-        i += 1
-        if kind == "num":
-            return float(val) if "." in val else int(val)
-        if kind == "ref":
-            vs = values_of(val)
-            if len(vs) != 1:
-                raise ValueError
-            return vs[0] or 0
-        if kind == "sum":
-            total = 0
-            while True:
-                if i < len(tokens) and tokens[i] == ("op", ")"):
-                    i += 1
-                    return total
-                if i < len(tokens) and tokens[i][0] == "ref":
-                    total += sum(v for v in values_of(tokens[i][1]) if isinstance(v, (int, float)))
-                    i += 1
-                else:
-                    total += expr()
-                if i < len(tokens) and tokens[i] == ("op", ","):
-                    i += 1
-        if kind == "op" and val == "(":
-            v = expr()
-            if i >= len(tokens) or tokens[i] != ("op", ")"):
-                raise ValueError
-            i += 1
-            return v
-        if kind == "op" and val in "+-":
-            v = atom()
-            return -v if val == "-" else v
-        raise ValueError
-
-    def expr() -> float:
-        nonlocal i
-        v = atom()
-        while i < len(tokens) and tokens[i][0] == "op" and tokens[i][1] in "+-":
-            op = tokens[i][1]
-            i += 1
-            w = atom()
-            v = v + w if op == "+" else v - w
-        return v
-
-    try:
-        v = expr()
-    except (ValueError, TypeError, KeyError, IndexError):
-        return None
-    if i != len(tokens):
-        return None
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return v
-

@@ -2,7 +2,7 @@
 
 Three JSON Schemas (draft 2020-12) and their documentation, docs/json.md:
 
-* ``report``: what ``gongkai parse --json`` prints (``gongkai.report/1``);
+* ``report``: what ``gongkai parse --json`` prints (``gongkai.report/2``);
 * ``findings``: what ``gongkai check --format json`` prints;
 * ``data``: the report data people write (``gongkai new --data``, the web form): the report's
   structure with every key optional and looser cells. compose validates data against it.
@@ -19,14 +19,36 @@ from typing import Any
 from ..checks.base import SEVERITIES
 from ..formats import CURRENT, EDITIONS, TABLES, Edition, TableDef, get_edition
 from ..formats.files import SOURCE_FORMATS
-from ..model import SCHEMA
+from ..location import FIELD_DOCS, FIELD_KINDS
+from ..model import SCHEMA, SCHEMA_READ
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 NAMES = ("report", "findings", "data")
 MAX_NAME_CHARS = 200  # an agency's name or a report's title in data (the longest real ones: about 60)
 
 _CELL_DOC = ('value: the number read (null when blank, a nil marker, unreadable or not printed); raw: the text as '
-             'printed ("" blank, "/" a nil marker, null not printed at all); at: where it was printed ("line 123").')
+             'printed ("" blank, "/" a nil marker, null not printed at all); at: where it was printed ({"line": 123}).')
+_VERSION = SCHEMA.rsplit("/", 1)[1]
+
+
+def location_schema() -> dict[str, Any]:
+    """A Location (gongkai.location) as JSON: the fields that are known, at least one."""
+    props: dict[str, Any] = {}
+    for name, doc in FIELD_DOCS.items():
+        kind = FIELD_KINDS[name]
+        if kind is bool:  # only ever true: false is left out
+            props[name] = {"const": True, "description": doc}
+        elif kind is str:
+            props[name] = {"type": "string", "minLength": 1, "description": doc}
+        else:
+            props[name] = {"type": "integer", "minimum": 1, "description": doc}
+    return {"title": "Where it was printed",
+            "description": 'Only the fields that are known: {"line": 76} (plain text), {"page": 3, "line": 11} (PDF), '
+                           '{"table": 2, "row": 5, "cell": 3} (Word). See docs/json.md, "Locations".',
+            "type": "object", "properties": props, "additionalProperties": False, "minProperties": 1}
+
+
+_AT = {"anyOf": [{"$ref": "#/$defs/location"}, {"type": "null"}]}
 
 
 def _text(description: str | None = None, **more: Any) -> dict[str, Any]:
@@ -93,7 +115,7 @@ def _table_defs(data: bool) -> dict[str, Any]:
 def report_schema() -> dict[str, Any]:
     """report.schema.json: one report as ``gongkai parse --json`` prints it."""
     cell = {"title": "One table cell", "description": _CELL_DOC} | _strict(
-        {"value": {"type": ["number", "null"]}, "raw": {"type": ["string", "null"]}, "at": {"type": ["string", "null"]}})
+        {"value": {"type": ["number", "null"]}, "raw": {"type": ["string", "null"]}, "at": _AT})
     contact = {"type": "object", "properties": {k: {"type": "string"} for k in ("phone", "address", "postcode", "email")},
                "additionalProperties": {"type": "string"}, "minProperties": 1}
     section = _strict({"number": {"type": "integer", "minimum": 1}, "title": {"type": "string"},
@@ -117,11 +139,11 @@ def report_schema() -> dict[str, Any]:
     }
     return {
         "$schema": DRAFT,
-        "$id": "urn:gongkai:schema:report:1",
+        "$id": f"urn:gongkai:schema:report:{_VERSION}",
         "title": f"{SCHEMA} — one annual report on government information disclosure (政府信息公开工作年度报告)",
         "description": "What `gongkai parse --json FILE` prints for one file (an array of these for several files). "
                        "See docs/json.md.",
-    } | _strict(props) | {"$defs": {"cell": cell} | _table_defs(data=False)}
+    } | _strict(props) | {"$defs": {"cell": cell, "location": location_schema()} | _table_defs(data=False)}
 
 
 def findings_schema() -> dict[str, Any]:
@@ -139,12 +161,13 @@ def findings_schema() -> dict[str, Any]:
         "expected": {"description": "what the rule expected (a number, a label, a date, a list…); null when it does not "
                                     "say"},
         "actual": {"description": "what the report printed or adds up to; null when it does not say"},
-        "at": _text('where in the file: "line 123", "page 2", "paragraph 7"…'),
+        "at": {"description": 'where in the file, as a cell\'s at: {"line": 123}, {"page": 2, "line": 5}, '
+                              '{"paragraph": 7}…; null when the finding has no place'} | _AT,
     })
     tables = "|".join(t.key for t in TABLES)
     return {
         "$schema": DRAFT,
-        "$id": "urn:gongkai:schema:findings:1",
+        "$id": f"urn:gongkai:schema:findings:{_VERSION}",
         "title": "gongkai findings — what `gongkai check --format json FILE…` prints",
         "description": "One array for the whole run: every finding of every file that could be read, in the order the "
                        "files were read. Files that could not be read are not in it (they are reported on standard "
@@ -153,6 +176,7 @@ def findings_schema() -> dict[str, Any]:
         "items": {"$ref": "#/$defs/finding"},
         "$defs": {
             "finding": finding,
+            "location": location_schema(),
             "cellRef": {
                 "title": "A reference into the report's tables",
                 "description": '"TABLE.ROW.COLUMN" for one cell (applications.total_processed.total), "TABLE.ROW" for '
@@ -174,7 +198,8 @@ def data_schema(edition: str | None = None) -> dict[str, Any]:
                        "as text), null (left blank), or a cell object of report.schema.json.",
         "type": ["number", "string", "boolean", "null", "object"],
         "properties": {"value": {"type": ["number", "null"]}, "raw": {"type": ["string", "null"]},
-                       "at": {"type": ["string", "null"]}},
+                       "at": {"anyOf": [{"$ref": "#/$defs/location"}, {"type": ["string", "null"]}],
+                              "description": "a location object, or text kept as the location's note"}},
         "additionalProperties": False,
     }
     number = {"type": ["integer", "string"], "pattern": "^\\s*0*[1-9][0-9]*\\s*$", "minimum": 1,
@@ -184,7 +209,7 @@ def data_schema(edition: str | None = None) -> dict[str, Any]:
     text_only = {"type": ["string", "number", "null", "object"], "properties": {"title": words, "text": words},
                  "additionalProperties": False}
     props = {
-        "schema": {"enum": [SCHEMA, None], "description": "may be left out"},
+        "schema": {"enum": [*SCHEMA_READ, None], "description": "may be left out"},
         "source": {"description": "ignored: the source is the file read"},
         "agency": _text("机关名称", maxLength=MAX_NAME_CHARS),
         "year": {"type": ["integer", "string", "null"], "description": "报告年度: 2023, \"2023\" or \"2023年度\""},
@@ -212,7 +237,8 @@ def data_schema(edition: str | None = None) -> dict[str, Any]:
         "type": "object",
         "properties": props,
         "additionalProperties": False,
-        "$defs": {"cell": cell, "section": section, "sectionText": text_only} | _table_defs(data=True),
+        "$defs": {"cell": cell, "location": location_schema(), "section": section, "sectionText": text_only}
+        | _table_defs(data=True),
     }
 
 

@@ -15,6 +15,7 @@ from . import data_schema
 
 TOP_KEYS = tuple(data_schema()["properties"])
 CELL_KEYS = tuple(data_schema()["$defs"]["cell"]["properties"])
+LOCATION_KEYS = tuple(data_schema()["$defs"]["location"]["properties"])
 SECTION_KEYS = tuple(data_schema()["$defs"]["section"]["properties"])
 # the order problems are listed in: the keys in the order people read them
 _RANK = {k: i for i, k in enumerate(("agency", "title", "contact", "year", "date", "edition", "sections", "tables"),
@@ -165,5 +166,8 @@ def _table_reasons(e: ValidationError, path: tuple, ed: Edition) -> Iterator[str
             yield f"{label}：应是一个数或文字，而不是“{shown(value)}”"
     elif path[4] == "value":
         yield f"{label}：value 应是数字，而不是“{shown(value)}”"
+    elif path[4] == "at":
+        yield f"{label}：at 应是位置对象（如 {{\"line\": 12}}，可用的键：{_keys(LOCATION_KEYS)}，值为正整数）或文字，" \
+              f"而不是“{shown(value)}”"
     else:
         yield f"{label}：{path[4]} 应是文字，而不是“{shown(value)}”"

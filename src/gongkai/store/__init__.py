@@ -11,22 +11,29 @@ findings, the agencies with their regions, and MinHash sketches of the narrative
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
+from .. import access
+from .. import similar as sim
 from ..access import WriteGuard
-from ..agencies import RegionPath, region_names
+from ..agencies import RegionPath, canonical_name, region_names
 from ..limits import DEFAULT_LIMITS, Limits
+from ..location import loads
 from ..model import Report
 from ..pipeline import Sandbox
 from . import schema as S
+from .agencies import import_agencies
 from .db import StoreError, create, default_path, migrate, resolve_url
-from .writer import Outcome
+from .ingest import ingest, recheck, write_one
+from .work import parse_bytes
+from .writer import Outcome, Writer
 
 
 @dataclass(slots=True)
@@ -93,8 +100,6 @@ class Store:
 
     def text_params_current(self) -> bool:
         """False when the stored sketches were made with other parameters (run `gongkai recheck`)."""
-        from .. import similar as sim
-
         with self.engine.connect() as conn:
             have = conn.execute(select(S.store_meta.c.value).where(S.store_meta.c.key == "text_sketch")).scalar()
         return have is None or json.loads(have) == sim.PARAMS
@@ -115,8 +120,6 @@ class Store:
     # -- ingest and friends (see ingest.py) ------------------------------------------------------
 
     def ingest(self, paths: Iterable[str], **kw):
-        from .ingest import ingest
-
         return ingest(self, list(paths), **kw)
 
     def ingest_bytes(self, name: str, data: bytes, *, guard: WriteGuard | None = None,
@@ -126,13 +129,6 @@ class Store:
         guard's principal may change, and an already stored report is named (``report_id``) only when
         that principal may see it: otherwise the answer is the one a new file would get, naming nothing.
         The file is read in ``sandbox``'s workers (the process's default sandbox when None)."""
-        import hashlib
-
-        from .. import access
-        from .ingest import write_one
-        from .work import parse_bytes
-        from .writer import Writer
-
         sha = hashlib.sha256(data).hexdigest()
 
         def visible(rid: int) -> bool:
@@ -160,8 +156,6 @@ class Store:
         return Outcome("unchanged", name, None, message="此文件的内容已在库中，未重复入库。")
 
     def recheck(self, **kw):
-        from .ingest import recheck
-
         return recheck(self, **kw)
 
     # -- reading -------------------------------------------------------------------------------
@@ -195,8 +189,6 @@ class Store:
         if region:
             q = q.where(region_clause(region))
         if agency:
-            from ..agencies import canonical_name
-
             like = f"%{canonical_name(agency)}%"
             names = select(S.agency_names.c.agency_id).where(S.agency_names.c.name.like(like))
             q = q.where(or_(a.c.name.like(like), r.c.agency_printed.like(f"%{agency}%"), r.c.agency_id.in_(names)))
@@ -256,7 +248,7 @@ class Store:
                 "cells": json.loads(f["cells"]) if f["cells"] else [],
                 "expected": json.loads(f["expected"]) if f["expected"] else None,
                 "actual": json.loads(f["actual"]) if f["actual"] else None,
-                "at": f["at"], "previous_id": f["previous_id"],
+                "at": _at(f["at"]), "previous_id": f["previous_id"],
             })
         out.sort(key=lambda f: (order.get(f["severity"], 9), f["code"]))
         return out
@@ -288,18 +280,22 @@ class Store:
     # -- agencies from the office's CSV --------------------------------------------------------
 
     def import_agencies(self, data: bytes | str):
-        from .agencies import import_agencies
-
         return import_agencies(self, data)
 
 
 def _safe(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001
         return url
 
 
+def _at(text: str | None) -> dict[str, Any] | None:
+    """A finding's stored location as in Finding.to_json (text a store kept before gongkai.report/2: as
+    its note, unparsed)."""
+    loc = loads(text)
+    return loc.to_json() if loc is not None else None
+
+
 __all__ = ["ReportRow", "Store", "StoreError", "default_path", "region_clause", "resolve_url"]
+

@@ -6,6 +6,8 @@ store is brought up to date without an alembic.ini.
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import sqlite3
 import time
@@ -13,10 +15,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, inspect, select, text
 from sqlalchemy.engine import Engine, make_url
 
 from ..errors import GongkaiError
+from ..similar import PARAMS
+from . import schema as S
 
 ENV_VAR = "GONGKAI_DB"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -141,11 +149,6 @@ def migrate(engine: Engine) -> str | None:
     a file lock beside an SQLite file, an advisory lock in PostgreSQL — and the revision is read again
     once it is held, so the second finds the work done instead of creating the tables twice.
     """
-    from alembic import command
-    from alembic.config import Config
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     script = ScriptDirectory.from_config(cfg)
@@ -170,11 +173,6 @@ def migrate(engine: Engine) -> str | None:
 def _note_text_params(conn) -> None:
     """A new store's sketches are made with this version's MinHash/LSH parameters. Noted here, under
     the lock, so that two processes opening a new store do not both insert it."""
-    import json
-
-    from ..similar import PARAMS
-    from . import schema as S
-
     have = conn.execute(select(S.store_meta.c.key).where(S.store_meta.c.key == "text_sketch")).first()
     if have is None:
         conn.execute(S.store_meta.insert().values(key="text_sketch", value=json.dumps(PARAMS)))
@@ -183,14 +181,9 @@ def _note_text_params(conn) -> None:
 @contextmanager
 def _file_lock(engine: Engine) -> Iterator[None]:
     """An exclusive lock on ``<database>.lock`` beside an SQLite file (none for other databases, for an
-    in-memory one, or where fcntl is missing)."""
+    in-memory one)."""
     database = engine.url.database if engine.dialect.name == "sqlite" else None
     if not database or database == ":memory:" or database.startswith("file:"):
-        yield
-        return
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
         yield
         return
     try:

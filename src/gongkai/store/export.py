@@ -10,6 +10,8 @@ from typing import IO, Any
 
 from sqlalchemy import select
 
+from ..formats import EDITIONS
+from ..location import dumps, loads
 from . import region_clause
 from . import schema as S
 
@@ -21,8 +23,6 @@ COLUMNS = (
 
 @lru_cache(maxsize=4096)
 def _labels(edition: str | None, table: str, row: str, column: str) -> tuple[str | None, str | None]:
-    from ..formats import EDITIONS
-
     for key in ([edition] if edition in EDITIONS else []) + list(EDITIONS):
         try:
             t = EDITIONS[key].table(table)
@@ -61,7 +61,8 @@ def rows(store, *, year: int | None = None, region: str | None = None, all_versi
                 "province": m.province, "city": m.city, "county": m.county, "township": m.township,
                 "region": "/".join(parts) or None, "year": m.year, "edition": m.edition, "format": m.format,
                 "current": bool(m.current), "table": m.table_key, "row": m.row_key, "column": m.column_key,
-                "row_label": row_label, "column_label": col_label, "value": value, "raw": m.raw, "at": m.at,
+                "row_label": row_label, "column_label": col_label, "value": value, "raw": m.raw,
+                "at": dumps(loads(m.at)),  # as JSON text ({"line":76}); an older store's text as {"note":…}
             }
 
 
@@ -77,6 +78,7 @@ def write_csv(store, out: IO[str] | None = None, **kw) -> int:
 
 
 def write_parquet(store, path, *, chunk: int = 50000, **kw) -> int:
+    # lazy: pyarrow takes 100 MB and a third of a second to load; only Parquet needs it, not CSV
     import pyarrow as pa
     import pyarrow.parquet as pq
 

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from .. import similar as sim
 from ..access import WriteGuard
 from ..errors import GongkaiError
 from ..inputs import REPORT_SUFFIXES
@@ -27,7 +28,18 @@ from ..readers import read_file_bytes
 from . import schema as S
 from .db import unwritable
 from .work import Parsed, packaged, refused, warm_up
-from .writer import Outcome, Writer, crossyear_agency, recount, restore_bands
+from .writer import (
+    CELL_COLUMNS,
+    FINDING_COLUMNS,
+    Outcome,
+    Writer,
+    _finding_tuple,
+    bulk_insert,
+    crossyear_agency,
+    crossyear_codes,
+    recount,
+    restore_bands,
+)
 
 CHUNK = 8  # results taken at a time
 INFLIGHT = 32  # files handed to each worker ahead (they read on while the writer writes) …
@@ -324,8 +336,6 @@ def recheck(store, *, jobs: int | None = None, all_versions: bool = True, progre
         with store.engine.begin() as conn:
             for aid in agency_ids[i:i + 200]:
                 crossyear_agency(writer, conn, aid)
-    from .. import similar as sim
-
     with store.engine.begin() as conn:  # every sketch is now made with this version's parameters
         conn.execute(delete(S.store_meta).where(S.store_meta.c.key == "text_sketch"))
         conn.execute(S.store_meta.insert().values(key="text_sketch", value=json.dumps(sim.PARAMS)))
@@ -336,8 +346,6 @@ def recheck(store, *, jobs: int | None = None, all_versions: bool = True, progre
 def _replace(conn, rid: int, p: Parsed) -> bool:
     """Replace a stored report's parsed data, cells, single-report findings and sketch. True when its
     findings changed."""
-    from .writer import CELL_COLUMNS, FINDING_COLUMNS, _finding_tuple, bulk_insert, crossyear_codes
-
     cross = crossyear_codes()
     old = conn.execute(select(S.findings.c.code, S.findings.c.message).where(
         S.findings.c.report_id == rid, S.findings.c.code.not_in(cross))).all()

@@ -93,7 +93,7 @@ reports = Table(
     Column("errors", Integer, nullable=False, default=0),
     Column("warnings", Integer, nullable=False, default=0),
     Column("infos", Integer, nullable=False, default=0),
-    Column("data", Text, nullable=False),  # the parsed report, JSON (gongkai.report/1)
+    Column("data", Text, nullable=False),  # the parsed report, JSON (gongkai.report/2; older rows /1)
     Index("ix_reports_agency_year", "agency_id", "year", "current"),
     Index("ix_reports_year", "year"),
 )

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, tuple_
 
 from .. import similar as sim
 from . import schema as S
+from .db import StoreError
 
 
 @dataclass(slots=True)
@@ -50,8 +51,6 @@ def query_for_report(store, report_id: int) -> Query:
         sig = conn.execute(select(S.text_signatures.c.signature).where(
             S.text_signatures.c.report_id == report_id)).scalar()
     if row is None:
-        from .db import StoreError
-
         raise StoreError(f"库中没有编号为 {report_id} 的报告", f"no report {report_id} in the store")
     text = sim.narrative_text(store.report_json(report_id))
     return Query(report_id, row.agency_id, row.name or row.agency_printed, row.year, text,
@@ -69,8 +68,6 @@ def similar(store, q: Query, *, threshold: float = sim.DEFAULT_THRESHOLD, limit:
     if q.signature is None:
         return []
     if not store.text_params_current():
-        from .db import StoreError
-
         raise StoreError("库中的文本签名是用其他参数生成的，请先运行 gongkai recheck",
                          "the stored text sketches were made with other parameters: run gongkai recheck")
     keys = sim.band_keys(sim.signature_array(q.signature))

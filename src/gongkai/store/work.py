@@ -11,6 +11,7 @@ from ..agencies import AgencyName, RegionPath, report_region
 from ..checks import Finding
 from ..errors import GongkaiError
 from ..limits import DEFAULT_LIMITS, Limits
+from ..location import dumps
 from ..model import Report
 from ..pipeline import Failure, Processed, Sandbox, default_sandbox
 from ..similar import TextSketch, narrative_text, sketch
@@ -30,7 +31,8 @@ class Parsed:
     edition: str | None = None
     title: str | None = None
     date: str | None = None
-    # every cell, column-wise: (tables, rows, columns, values, raws, ats) — cheap to send and to insert
+    # every cell, column-wise: (tables, rows, columns, values, raws, ats) — cheap to send and to insert;
+    # ``at`` as the store keeps it, JSON text (location.dumps)
     cell_columns: tuple[list, ...] = field(default_factory=lambda: ([], [], [], [], [], []))
     findings: list[dict] = field(default_factory=list)
     sections: list[tuple[int, str, str]] = field(default_factory=list)
@@ -90,7 +92,7 @@ def from_report(report: Report, data: bytes, path: str | None, sha: str, head: s
                 cols[2].append(c)
                 cols[3].append(cell.value)
                 cols[4].append(cell.raw)
-                cols[5].append(cell.at)
+                cols[5].append(dumps(cell.at))
     if not head:
         head = "\n".join(s.text for s in report.sections[:1])
     name, region = report_region(report.agency, report.title, report.contact.get("address"), head)

@@ -18,6 +18,7 @@ from ..agencies import AgencyName, RegionPath, agency_level, complete_path, fold
 from ..checks import catalogue, check
 from ..checks.crossyear import ROWS_READ
 from ..document import Source
+from ..location import Location, dumps, loads
 from ..model import Cell, Report, Section
 from ..similar import band_keys, signature_array
 from . import schema as S
@@ -389,7 +390,7 @@ class Writer:
         r = Report(source=Source(None, "", "store"), agency=agency, year=year, edition=edition)
         for t, rk, c, v, raw, at in rows:
             if (t, rk) in ROWS_READ or (t, None) in ROWS_READ:
-                r.tables.setdefault(t, {}).setdefault(rk, {})[c] = Cell(_int(v), raw, at)
+                r.tables.setdefault(t, {}).setdefault(rk, {})[c] = Cell(_int(v), raw, loads(at))
         return r
 
     def crossyear(self, conn, rid: int, prev_id: int | None, batch: _Batch | None = None) -> None:
@@ -442,7 +443,7 @@ def light_report(p: Parsed, *, narrative: bool = True) -> Report:
     tables = r.tables
     for t, rk, c, v, raw, at in p.cells:
         if t in _WHOLE or (t, rk) in ROWS_READ:
-            tables.setdefault(intern(t), {}).setdefault(intern(rk), {})[intern(c)] = Cell(v, raw, at)
+            tables.setdefault(intern(t), {}).setdefault(intern(rk), {})[intern(c)] = Cell(v, raw, loads(at))
     if narrative:
         r.sections = [Section(n, title, text) for n, title, text in p.sections]
     return r
@@ -454,7 +455,7 @@ def _int(v):
 
 def _finding_tuple(rid: int, f: dict, previous_id: int | None = None) -> tuple:
     return (rid, f["code"], f["severity"], f["message"], _json(f.get("cells") or []), _json(f.get("expected")),
-            _json(f.get("actual")), f.get("at"), previous_id)
+            _json(f.get("actual")), dumps(Location.from_json(f.get("at"))), previous_id)
 
 
 def _counts(findings: list[dict]) -> dict[str, int]:

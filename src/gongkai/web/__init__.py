@@ -14,6 +14,7 @@ __all__ = ["create_app"]
 
 def __getattr__(name):
     if name == "create_app":
+        # lazy: FastAPI loads with the application, not with gongkai.web.schema (see above)
         from .app import create_app
 
         return create_app

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from .. import access
 from ..agencies import RegionPath, region_names
-from ..store import ReportRow, Store
+from ..store import ReportRow, Store, region_clause
 from ..store import schema as S
 from .auth import User
 
@@ -53,8 +53,6 @@ class Scope:
             return True
         if store is None:
             return False
-        from ..store import region_clause
-
         a = S.agencies.c
         with store.engine.connect() as conn:
             taken = conn.execute(select(a.province, a.city, a.county, a.township).where(

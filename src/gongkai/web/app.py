@@ -12,11 +12,13 @@ access rules. Nothing is loaded from outside the server: styles, scripts and ECh
 from __future__ import annotations
 
 import json
+import logging
 import re
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlparse
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,8 +28,12 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from ..render import chinese_numeral
 from ..store import Store
+from . import schema as _schema  # noqa: F401  the web's tables on the store's MetaData
 from .access import Forbidden
+from .deps import LoginRequired, optional_user
+from .routes import admin, api, browse, review, rollup, session, write
 from .uploads import DEFAULT_MAX_FILE, DEFAULT_MAX_FILES, DEFAULT_QUOTA, MB, Ingester
 
 HERE = Path(__file__).resolve().parent
@@ -49,10 +55,6 @@ class Settings:
     @property
     def max_request_bytes(self) -> int:
         return self.max_file_bytes * min(self.max_files, 10) + MB
-
-
-class LoginRequired(Exception):
-    pass
 
 
 STATUS_ZH = {
@@ -176,8 +178,6 @@ def _templates() -> Jinja2Templates:
     env.filters["num"] = _num
     env.filters["pct"] = lambda v: "—" if v is None else f"{v:.1%}"
     env.filters["signed"] = lambda v: "—" if v is None else (f"+{_num(v)}" if v > 0 else _num(v))
-    from ..render import chinese_numeral
-
     env.filters["cn"] = chinese_numeral
     return templates
 
@@ -201,8 +201,6 @@ def create_app(store_url: str | None = None, *, max_file_mb: float = DEFAULT_MAX
     default file). An uploaded file is kept only in the store, and only when it gave a report; each user
     may upload ``quota_mb`` in 24 hours (0: no limit)."""
     store = Store.open(store_url)
-    from . import schema as _schema  # noqa: F401  the web's tables on the store's MetaData
-
     settings = Settings(store.url, int(max_file_mb * MB), max_files, int(quota_mb * MB), secure_cookies, workers)
     ingester = Ingester(store.url, workers)
 
@@ -246,17 +244,12 @@ def create_app(store_url: str | None = None, *, max_file_mb: float = DEFAULT_MAX
     # outermost: every answer carries the security headers, a refused body (413) included
     app.add_middleware(SecurityHeaders, hsts=secure_cookies)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-
-    from .routes import admin, api, browse, review, rollup, session, write
-
     for module in (session, review, browse, rollup, write, admin, api):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired):
         nxt = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        from urllib.parse import quote
-
         return RedirectResponse(f"/login?next={quote(nxt, safe='')}", status_code=303)
 
     @app.exception_handler(Forbidden)
@@ -286,8 +279,6 @@ def create_app(store_url: str | None = None, *, max_file_mb: float = DEFAULT_MAX
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception):
-        import logging
-
         logging.getLogger("gongkai.web").exception("unhandled error on %s", request.url.path)
         # (this handler answers outside the middleware: the security headers are set here)
         return error_response(request, 500, headers=security_headers(request.url.path, hsts=secure_cookies))
@@ -325,8 +316,6 @@ def error_response(request: Request, status: int, detail: str | None = None, *, 
     if request.url.path.startswith("/api"):
         return JSONResponse({"detail": detail or text, "title": title}, status_code=status, headers=headers)
     templates = request.app.state.templates
-    from .deps import optional_user
-
     user, csrf = optional_user(request)
     return templates.TemplateResponse(request, "error.html", {
         "title": title, "message": detail or text, "status": status, "user": user, "csrf": csrf,
@@ -336,8 +325,6 @@ def error_response(request: Request, status: int, detail: str | None = None, *, 
 
 def _same_site(request: Request, url: str | None) -> str | None:
     """A referring page of this site, as a path (a link back never leads elsewhere)."""
-    from urllib.parse import urlparse
-
     if not url:
         return None
     u = urlparse(url)

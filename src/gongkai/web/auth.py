@@ -23,9 +23,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from zxcvbn import zxcvbn
 
 from ..access import Principal
-from ..agencies import region_names
+from ..agencies import canonical_name, region_names
 from ..extract.values import small_int
 from ..store import schema as S
 from .schema import ROLE_ZH, ROLES, web_audit, web_login_attempts, web_sessions, web_users
@@ -87,8 +88,6 @@ def verify_password(stored: str, password: str) -> bool:
 def check_password(password: str, username: str = "") -> None:
     """UserError unless the password is long enough and not easily guessed (common passwords, keyboard
     runs, the user name with digits…: judged by zxcvbn)."""
-    from zxcvbn import zxcvbn
-
     password = password or ""
     if len(password) < MIN_PASSWORD:
         raise UserError(f"密码至少 {MIN_PASSWORD} 个字符")
@@ -177,8 +176,6 @@ def resolve_agency(engine: Engine, agency: str | int | None) -> int | None:
             return aid
         ids = set(conn.execute(select(S.agencies.c.id).where(S.agencies.c.name == agency)).scalars())
         if not ids:
-            from ..agencies import canonical_name
-
             ids = set(conn.execute(select(S.agency_names.c.agency_id).where(
                 S.agency_names.c.name == canonical_name(agency))).scalars())
     if not ids:

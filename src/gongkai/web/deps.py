@@ -18,6 +18,10 @@ CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 
 
+class LoginRequired(Exception):
+    """A page asked for without a session: the application sends the browser to the login page."""
+
+
 def store(request: Request) -> Store:
     return request.app.state.store
 
@@ -36,8 +40,6 @@ def page_user(request: Request) -> User:
     """The signed-in user of a page; otherwise off to the login page."""
     user, _ = optional_user(request)
     if user is None:
-        from .app import LoginRequired
-
         raise LoginRequired()
     return user
 

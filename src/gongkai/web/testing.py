@@ -8,6 +8,8 @@ import threading
 import time
 from contextlib import contextmanager
 
+import uvicorn
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -18,8 +20,6 @@ def free_port() -> int:
 @contextmanager
 def running(app, port: int | None = None):
     """Serve ``app`` on 127.0.0.1 while the block runs; yields the base URL."""
-    import uvicorn
-
     port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)

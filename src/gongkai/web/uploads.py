@@ -13,6 +13,7 @@ the user may change — the same rule that decides what the user may see.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import re
@@ -28,7 +29,9 @@ from sqlalchemy.engine import Engine
 from ..access import WriteGuard
 from ..inputs import REPORT_SUFFIXES
 from ..pipeline import Sandbox, default_sandbox
+from ..store import Store, StoreError
 from ..store.work import warm_up
+from .schema import web_audit
 
 MB = 1024 * 1024
 DEFAULT_MAX_FILE = 20 * MB
@@ -99,8 +102,6 @@ QUOTA_ACTIONS = ("upload", "upload.failed", "write.store")  # what counts agains
 def uploaded_bytes(engine: Engine, user_id: int, since: dt.datetime) -> int:
     """Bytes the user sent to be read and stored since ``since`` — uploads and reports written in the
     browser and stored (from the audit log: each of these entries records its size)."""
-    from .schema import web_audit
-
     a = web_audit.c
     total = 0
     with engine.connect() as conn:
@@ -166,10 +167,6 @@ def store_upload(store_url: str, name: str, data: bytes, guard: WriteGuard,
                  sandbox: Sandbox | None = None) -> dict[str, Any]:
     """Read, check and store one uploaded file under ``guard`` (read in ``sandbox``'s workers; the
     process's default sandbox when None)."""
-    import hashlib
-
-    from ..store import Store, StoreError
-
     sha = hashlib.sha256(data).hexdigest()
     try:
         with Store.open(store_url) as store:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from threading import Lock
 from typing import Any
 
@@ -18,10 +18,11 @@ from ..document import Document, Paragraph, Row
 from ..formats import TABLE_NAMES, TABLE_SHORT, edition_for_year, get_edition
 from ..formats.figures import FIGURES
 from ..formats.files import FORMAT_NAMES
+from ..formats.layout import grids
 from ..limits import DEFAULT_LIMITS
+from ..location import Location, table_of, zh
 from ..model import Report
 from ..pipeline import NO_RULES, default_sandbox
-from ..render.layout import grids
 from ..store import Store
 from ..store import schema as S
 from .auth import User, now
@@ -44,7 +45,10 @@ def edition_key(report: Report) -> str:
 def fingerprint(f: dict[str, Any]) -> str:
     """A finding's stable name within its report: what it says, not its row id (a recheck that finds the
     same thing keeps the decision)."""
-    key = json.dumps([f.get("code"), list(f.get("cells") or []), f.get("at"), f.get("message")], ensure_ascii=False)
+    at = f.get("at")
+    if isinstance(at, dict) and list(at) == ["note"]:
+        at = at["note"]  # a store written before gongkai.report/2: the text it was fingerprinted with then
+    key = json.dumps([f.get("code"), list(f.get("cells") or []), at, f.get("message")], ensure_ascii=False)
     return hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
@@ -89,13 +93,16 @@ def findings_view(store: Store, report_id: int, report: Report, doc: Document | 
     out = []
     for i, f in enumerate(store.findings(report_id)):
         fp = fingerprint(f)
-        at = f.get("at") or next((report.cell(c).at for c in f.get("cells") or []
-                                  if c.count(".") == 2 and report.cell(c) and report.cell(c).at), None)
+        cells = f.get("cells") or []
+        at = Location.from_json(f.get("at")) or next(
+            (c.at for c in (report.cell(ref) for ref in cells if ref.count(".") == 2) if c is not None and c.at), None)
+        table = table_of(cells)
         out.append({
             **f, "index": i, "fingerprint": fp, "severity_zh": SEVERITY_ZH.get(f["severity"], f["severity"]),
-            "cell_names": [cell_name(ed, c) for c in f.get("cells") or []],
-            "decision": decided.get(fp), "passage": passage(doc, at) if doc is not None and at else None,
-            "where": at,
+            "cell_names": [cell_name(ed, c) for c in cells],
+            "decision": decided.get(fp),
+            "passage": passage(doc, at, table=table) if doc is not None and at is not None else None,
+            "where": zh(at, table) or None,
         })
     out.sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["code"], f["index"]))
     return out
@@ -153,10 +160,10 @@ def tables_view(report: Report, findings: list[dict[str, Any]] | None = None,
                     else:
                         item["text"], state = cell.raw.strip(), "number"
                     item["classes"].append(f"s-{state}")
-                    if cell is not None and cell.at == "computed":
+                    if cell is not None and cell.at is not None and cell.at.computed:
                         item["classes"].append("s-computed")
                     item["title"] = _cell_title(ed, c.ref, cell, state)
-                    item["at"] = cell.at if cell is not None else None
+                    item["at"] = cell.at.to_json() if cell is not None and cell.at is not None else None
                     if c.ref in flags:
                         item["findings"] = flags[c.ref]
                         item["classes"].append("flag-" + ("error", "warning", "info")[worst[c.ref]])
@@ -176,8 +183,10 @@ def _cell_title(ed, ref: str, cell, state: str) -> str:
     parts = [cell_name(ed, ref)]
     if _STATE_ZH.get(state):
         parts.append(_STATE_ZH[state])
-    if cell is not None and cell.at:
-        parts.append("计算所得" if cell.at == "computed" else f"位置：{cell.at}")
+    at = cell.at if cell is not None else None
+    where = zh(at, ref.split(".", 1)[0])
+    if at is not None and where:
+        parts.append(where if at.computed else f"位置：{where}")
     return "；".join(parts)
 
 
@@ -214,39 +223,35 @@ class _DocCache:
 DOCUMENTS = _DocCache()
 
 
-def _within(at: str, target: str) -> bool:
-    return target == at or target.startswith(at + " ") or target.startswith(at + "(")
+def _same_row(row: Location, at: Location) -> bool:
+    """``at`` is a cell of the table row at ``row`` (a web page's cell has a source line of its own)."""
+    return row.table is not None and (row.page, row.box, row.table, row.row) == (at.page, at.box, at.table, at.row)
 
 
-def passage(doc: Document | None, at: str | None, around: int = 2) -> dict[str, Any] | None:
+def passage(doc: Document | None, at: Location | None, around: int = 2, table: str | None = None
+            ) -> dict[str, Any] | None:
     """The blocks printed around ``at`` (a paragraph or a table row, and its neighbours), the one at ``at``
-    marked — what the reviewer compares the value with."""
-    if doc is None or not at:
+    marked — what the reviewer compares the value with. ``table``: the official table the finding names,
+    for saying where in Chinese. Locations are compared as objects; a location kept as text from an older
+    store (a note) finds no passage."""
+    if doc is None or at is None:
         return None
-    target = at.split(" char ")[0]
-    hit = None
-    for i, b in enumerate(doc.blocks):
-        if isinstance(b, Row):
-            if _within(b.at, target) or any(_within(c.at, target) for c in b.cells if c.at):
-                hit = i
-                if b.at == target or any(c.at == target for c in b.cells):
-                    break
-        elif _within(b.at, target):
-            hit = i
-            if b.at == target:
-                break
+    target = replace(at, char=None) if at.char is not None else at  # a paragraph's character: the paragraph
+    hit = next((i for i, b in enumerate(doc.blocks)
+                if b.at == target or (isinstance(b, Row) and any(c.at == target for c in b.cells))), None)
+    if hit is None:
+        hit = next((i for i, b in enumerate(doc.blocks) if isinstance(b, Row) and _same_row(b.at, target)), None)
     if hit is None:
         return None
     blocks = []
     for i in range(max(0, hit - around), min(len(doc.blocks), hit + around + 1)):
         b = doc.blocks[i]
         if isinstance(b, Paragraph):
-            blocks.append({"kind": "paragraph", "at": b.at, "text": b.text[:600], "hit": i == hit})
+            blocks.append({"kind": "paragraph", "where": zh(b.at), "text": b.text[:600], "hit": i == hit})
         else:
-            cells = [{"text": c.text, "hit": i == hit and bool(c.at) and _within(c.at, target) and c.at != b.at}
-                     for c in b.cells]
-            blocks.append({"kind": "row", "at": b.at, "cells": cells, "hit": i == hit})
-    return {"at": at, "blocks": blocks}
+            cells = [{"text": c.text, "hit": i == hit and c.at == target and c.at != b.at} for c in b.cells]
+            blocks.append({"kind": "row", "where": zh(b.at), "cells": cells, "hit": i == hit})
+    return {"at": at.to_json(), "where": zh(at, table), "blocks": blocks}
 
 
 # ---------------------------------------------------------------------------------------------- an agency

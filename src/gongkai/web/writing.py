@@ -9,16 +9,17 @@ from typing import Any
 from sqlalchemy import select
 
 from ..checks import SEVERITY_ZH, check
-from ..compose import DataError, compose, from_mapping
+from ..compose import compose
 from ..extract.values import small_int
 from ..formats import EDITIONS, TABLE_NAMES, edition_for_year, get_edition
-from ..formats.common import SECTIONS
+from ..formats.common import SECTIONS, TITLE_END
+from ..formats.layout import grids
+from ..forms import DataError, from_mapping
 from ..model import Report
 from ..render import render
-from ..render.layout import grids
 from ..store import Store
 from ..store import schema as S
-from ..totals import fill_totals, total_definitions
+from ..totals import fill_totals, format_number, total_definitions
 from .views import cell_name
 
 
@@ -40,8 +41,6 @@ def form_data(report: Report) -> dict[str, Any]:
                 if cell is None:
                     continue
                 if cell.value is not None:
-                    from ..totals import format_number
-
                     cells[f"{t}.{row}.{c}"] = format_number(cell.value)
                 elif cell.raw and cell.raw.strip():
                     cells[f"{t}.{row}.{c}"] = cell.raw.strip()
@@ -115,7 +114,7 @@ def live_check(data: dict[str, Any], previous: Report | None = None) -> dict[str
 
 def render_form(data: dict[str, Any], fmt: str) -> tuple[bytes, str]:
     report = to_report(data)
-    name = f"{report.year or ''}年{report.agency or ''}政府信息公开工作年度报告"
+    name = f"{report.year or ''}年{report.agency or ''}{TITLE_END}"
     return render(report, fmt), name
 
 

@@ -9,16 +9,18 @@ from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from ...compose import DataError
+from ...forms import DataError
+from ...render import render
 from .. import auth
 from ..access import Forbidden
 from ..deps import COOKIE, ApiUser, Csrf, client_ip, scope
 from ..views import DOCUMENTS, findings_view
+from ..writing import live_check, prefill, render_form
 from .browse import Filters, agency_detail, filtered_reports, visible_failures
 from .review import RENDER_TYPES, apply_decision, content_disposition, handle_uploads
 from .rollup import XLSX, open_rollup, workbook
-from .write import chosen_agency
 from .session import set_session_cookie
+from .write import chosen_agency
 
 router = APIRouter(prefix="/api")
 
@@ -150,7 +152,7 @@ def api_failures(request: Request, user=ApiUser):
 
 
 @router.get("/reports/{report_id}", tags=[S_REPORTS], summary="一份报告 / one report",
-            description="报告的元数据与解析结果（JSON 数据契约 gongkai.report/1）。\n\n"
+            description="报告的元数据与解析结果（JSON 数据契约 gongkai.report/2）。\n\n"
                         "A report's metadata and its parsed content (the JSON contract).")
 def api_report(request: Request, report_id: int, user=ApiUser):
     store = request.app.state.store
@@ -183,8 +185,6 @@ def api_decide(request: Request, report_id: int, fingerprint: str, body: Decisio
 @router.get("/reports/{report_id}/render/{fmt}", tags=[S_REPORTS], summary="按官方版式重排 / re-typeset",
             description="把报告按官方版式重新排版为 Word（docx）或网页（html）。 / The report in the official layout.")
 def api_render(request: Request, report_id: int, fmt: Literal["docx", "html"], user=ApiUser):
-    from ...render import render
-
     store = request.app.state.store
     row = scope(user).report(store, report_id)
     return Response(render(store.load_report(report_id), fmt), media_type=RENDER_TYPES[fmt],
@@ -275,8 +275,6 @@ def _form(body: FormIn) -> dict[str, Any]:
             description="按机关上一年度报告预填本年度数据（上年结转、现行有效件数等）。\n\n"
                         "This year's form prefilled from the agency's previous report.")
 def api_prefill(request: Request, agency_id: int, year: int, user=ApiUser):
-    from ..writing import prefill
-
     store = request.app.state.store
     ag = scope(user).agency(store, agency_id)
     try:
@@ -289,8 +287,6 @@ def api_prefill(request: Request, agency_id: int, year: int, user=ApiUser):
              description="计算合计并按审核规则检查正在填写的报告，返回合计值与问题。\n\n"
                          "Totals computed and rules run on the form's data.")
 def api_compose_check(request: Request, body: FormIn, user=ApiUser):
-    from ..writing import live_check
-
     _composing_for(request, user, body)
     try:
         return live_check(_form(body), _previous(request, user, body.previous_id))
@@ -301,8 +297,6 @@ def api_compose_check(request: Request, body: FormIn, user=ApiUser):
 @router.post("/compose/render", tags=[S_WRITE], summary="生成报告文件 / write the report", dependencies=[Csrf],
              description="按官方版式生成 Word（docx）或网页（html）。 / The report as .docx or HTML.")
 def api_compose_render(request: Request, body: FormIn, fmt: Literal["docx", "html"] = "docx", user=ApiUser):
-    from ..writing import render_form
-
     _composing_for(request, user, body)
     try:
         data, name = render_form(_form(body), fmt)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 
@@ -14,6 +15,7 @@ from ...formats import EDITIONS
 from .. import auth
 from ..deps import PageUser, render, scope
 from ..views import crossyear_findings, year_over_year
+from .review import _agency_reports
 
 router = APIRouter(include_in_schema=False)
 PAGE = 100
@@ -45,8 +47,6 @@ class Filters:
                    page=max(1, small_int(page, 6) or 1))
 
     def query(self, **change) -> str:
-        from urllib.parse import urlencode
-
         values = {"year": self.year, "region": self.region, "q": self.q, "level": self.level,
                   "edition": self.edition, "errors": "1" if self.errors else None,
                   "unreadable": "1" if self.unreadable else None, "page": self.page if self.page > 1 else None}
@@ -110,8 +110,6 @@ def agencies_page(request: Request, user=PageUser):
 def agency_detail(store, user, agency_id: int) -> dict[str, Any]:
     sc = scope(user)
     ag = sc.agency(store, agency_id)
-    from .review import _agency_reports
-
     rows = store.reports(ids=_agency_reports(store, agency_id), all_versions=True)
     rows = [r for r in rows if sc.sees_row(r)]
     rows.sort(key=lambda r: (r.year or 0, r.id), reverse=True)

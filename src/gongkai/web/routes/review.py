@@ -9,16 +9,19 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 
 from ...access import WriteGuard
 from ...agencies import RegionPath
 from ...inputs import REPORT_SUFFIXES
+from ...render import render as render_report
+from ...store import schema as S
 from .. import auth
 from ..access import Forbidden
 from ..deps import Csrf, PageUser, client_ip, render, scope
 from ..schema import DECISIONS
 from ..uploads import MB, UploadError, UploadResult, check_quota, check_upload, clean_name
-from ..views import DOCUMENTS, FORMAT_ZH, findings_view, tables_view
+from ..views import DOCUMENTS, FORMAT_ZH, decide, findings_view, fingerprint, tables_view
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("gongkai.web")
@@ -115,10 +118,6 @@ def report_page(request: Request, report_id: int, user=PageUser):
 
 
 def _agency_reports(store, agency_id: int) -> list[int]:
-    from sqlalchemy import select
-
-    from ...store import schema as S
-
     with store.engine.connect() as conn:
         return list(conn.execute(select(S.reports.c.id).where(S.reports.c.agency_id == agency_id)).scalars())
 
@@ -131,8 +130,6 @@ def decide_page(request: Request, report_id: int, fp: str, decision: str = Form(
 
 
 def apply_decision(request: Request, user, report_id: int, fp: str, decision: str, comment: str | None) -> dict:
-    from ..views import decide, fingerprint
-
     store = request.app.state.store
     scope(user).report(store, report_id)
     if not user.can_decide:
@@ -165,8 +162,6 @@ RENDER_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordproce
 
 @router.get("/reports/{report_id}/render/{fmt}")
 def rerender(request: Request, report_id: int, fmt: str, user=PageUser):
-    from ...render import render as render_report
-
     if fmt not in RENDER_TYPES:
         raise HTTPException(404)
     store = request.app.state.store

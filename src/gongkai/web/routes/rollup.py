@@ -20,6 +20,7 @@ from ...store import region_clause
 from ...store import schema as S
 from ..access import Forbidden
 from ..deps import PageUser, render, scope
+from ..views import tables_view
 from .review import content_disposition
 
 router = APIRouter(include_in_schema=False)
@@ -98,8 +99,6 @@ def open_rollup(request: Request, user, region: str | None, year: int | None):
 
 @router.get("/rollup")
 def rollup_page(request: Request, region: str | None = None, year: int | None = None, user=PageUser):
-    from ..views import tables_view
-
     store = request.app.state.store
     if user.role == "submitter":
         raise Forbidden("rollup")

@@ -12,10 +12,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from ...access import WriteGuard
-from ...compose import DataError
 from ...extract.values import small_int
 from ...formats import edition_for_year, get_edition
 from ...formats.common import SECTIONS
+from ...forms import DataError
 from ...totals import total_definitions
 from .. import auth
 from ..access import Forbidden

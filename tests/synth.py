@@ -1,14 +1,16 @@
-"""Synthetic reports for tests and benchmarks: the seed reports' narrative reused, numbers varied
-consistently (every identity of the edition holds; 上年结转 and 现行有效件数 follow the agency's previous
-year), agency names and years varied. Written as plain text in the seeds' layout or as .docx.
+"""Synthetic reports for tests and benchmarks (bench/ingest.py, scripts/make_samples.py): the seed
+reports' narrative reused, numbers varied consistently (every identity of the edition holds; 上年结转
+and 现行有效件数 follow the agency's previous year), agency names and years varied. Written as plain
+text in the seeds' layout or as .docx.
 
-    from gongkai.store.synth import Corpus
+    from synth import Corpus          # tests/ on sys.path, as pytest and bench/ put it
     corpus = Corpus(seed=1)
     for spec in corpus.series(agencies=100, years=(2021, 2022, 2023)):
         path = spec.write(folder, fmt="docx")
 
 Nothing here reads the network or the development corpus; only tests/data/seeds is used, when present,
-for narrative sentences (a small built-in set otherwise).
+for narrative sentences (a small built-in set otherwise). It lives beside the tests, not in the
+package: nothing gongkai does for its users needs it.
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from ..formats import edition_for_year
-from ..formats.common import APPLICANT_COLUMNS, NOT_OUTCOMES, REVIEW_COLUMNS
+from gongkai.formats import edition_for_year, get_edition
+from gongkai.formats.common import APPLICANT_COLUMNS, NOT_OUTCOMES, REVIEW_COLUMNS
 
-SEEDS = Path(__file__).resolve().parents[3] / "tests" / "data" / "seeds"
+SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
 
 _FALLBACK_SENTENCES = (
     "本机关认真贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、不公开为例外",
@@ -194,8 +196,6 @@ class Corpus:
             return rng.randint(1, hi) if rng.random() < p else 0
 
         cols = [c.key for c in APPLICANT_COLUMNS[:-1]]
-        from ..formats import get_edition
-
         ed = get_edition(edition)
         app_rows = [r.key for r in ed.table("applications").rows]
         outcomes = [k for k in app_rows if k not in NOT_OUTCOMES]
@@ -289,8 +289,6 @@ def _paragraphs(spec: ReportSpec) -> dict[str, list[str]]:
 
 def table_rows(spec: ReportSpec) -> dict[str, list[list[str]]]:
     """Each table as printed: lists of cells, labels included."""
-    from ..formats import get_edition
-
     ed = get_edition(spec.edition)
     t = spec.tables
     active_rows: list[list[str]] = []
@@ -442,8 +440,6 @@ def write_corpus(folder: Path, n: int, *, seed: int = 0, docx_share: float = 0.3
 
 
 def zero_figures(edition: str) -> dict:
-    from ..formats import get_edition
-
     ed = get_edition(edition)
     return {t.key: {r.key: {c.key: 0 for c in r.columns} for r in t.rows} for t in ed.tables}
 
@@ -451,8 +447,6 @@ def zero_figures(edition: str) -> dict:
 def rebalance(tables: dict, edition: str) -> dict:
     """Make the identities hold again after setting outcome values by hand: each row's 总计, （七）总计,
     一、本年新收 (= （七） + 四 − 二), and table 四's totals."""
-    from ..formats import get_edition
-
     ed = get_edition(edition)
     cols = [c.key for c in APPLICANT_COLUMNS[:-1]]
     apps = tables["applications"]

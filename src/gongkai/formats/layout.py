@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..formats import Edition, RowDef, TableDef, get_edition
+from . import Edition, RowDef, TableDef, get_edition
 
 CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import statistics
@@ -36,7 +37,5 @@ def machine() -> str:
 
 def one_core() -> None:
     """Pin the process to one core where the OS allows it."""
-    try:
+    with contextlib.suppress(AttributeError, OSError):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    except (AttributeError, OSError):
-        pass

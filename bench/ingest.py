@@ -21,11 +21,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))  # the report generator (tests/synth.py)
-from common import machine  # noqa: E402
-from synth import write_corpus  # noqa: E402
-
 from gongkai.store import Store  # noqa: E402
 from gongkai.store.ingest import default_jobs  # noqa: E402
+
+from common import machine  # noqa: E402
+from synth import write_corpus  # noqa: E402
 
 
 def cpu_seconds() -> tuple[float, float]:
@@ -67,7 +67,7 @@ def main() -> None:
             t = time.monotonic()
             summary = store.ingest([str(root / "reports")], jobs=args.jobs)
             secs = time.monotonic() - t
-            me, kids = (b - a for a, b in zip(cpu0, cpu_seconds()))
+            me, kids = (b - a for a, b in zip(cpu0, cpu_seconds(), strict=True))
             counts = store.counts()
             store.close()
             rate = summary.stored / secs

@@ -76,7 +76,7 @@ def measure(runs: int) -> list[dict]:
                 peaks.append(peak)
             results.append({"format": fmt, "sample": what, "peak_mb": statistics.median(peaks),
                             "baseline_mb": statistics.median(bases),
-                            "reading_mb": statistics.median(p - b for p, b in zip(peaks, bases))})
+                            "reading_mb": statistics.median(p - b for p, b in zip(peaks, bases, strict=True))})
     return results
 
 

@@ -105,7 +105,7 @@ def table_three(d) -> None:
     for first, last, label in ((7, 14, "（三）不予公开"), (15, 17, "（四）无法提供"), (18, 22, "（五）不予处理"),
                                (23, 25, "（六）其他处理")):
         fill(t.cell(first, 1).merge(t.cell(last, 1)), label)
-    for r, label in zip(range(7, 26), labels):
+    for r, label in zip(range(7, 26), labels, strict=True):
         fill(t.cell(r, 2), label)
     fill(t.cell(26, 1).merge(t.cell(26, 2)), "（七）总计")
     fill(t.cell(27, 0).merge(t.cell(27, 2)), "四、结转下年度继续办理")

@@ -22,10 +22,10 @@ from common import machine, median_rate, one_core  # noqa: E402
 from reader_docx import realistic_report  # noqa: E402
 
 sys.path.insert(0, str(HERE.parent / "tests"))
-import samplefiles  # noqa: E402
-
 from gongkai.extract import extract  # noqa: E402
 from gongkai.readers import read_bytes  # noqa: E402
+
+import samplefiles  # noqa: E402
 
 CORPUS = HERE.parent.parent / "shared" / "corpus" / "dev"
 SEEDS = sorted((HERE.parent / "tests" / "data" / "seeds").glob("*.txt"))
@@ -59,7 +59,7 @@ def measure(runs: int) -> list[dict]:
     for fmt, what, files, pages in samples():
         repeat = max(1, {"text": 40, "docx": 20, "html": 20, "pdf": 2}[fmt])
 
-        def work() -> int:
+        def work(repeat: int = repeat, files: list[tuple[str, bytes]] = files) -> int:
             n = 0
             for _ in range(repeat):
                 for name, data in files:

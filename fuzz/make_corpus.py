@@ -135,7 +135,7 @@ def write(root: Path, only: str | None = None) -> dict[str, int]:
         d = root / reader
         d.mkdir(parents=True, exist_ok=True)
         for blob in blobs:
-            (d / f"seed-{hashlib.sha1(blob).hexdigest()[:16]}").write_bytes(blob)
+            (d / f"seed-{hashlib.sha1(blob, usedforsecurity=False).hexdigest()[:16]}").write_bytes(blob)
         counts[reader] = len(blobs)
     return counts
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import samplefiles  # noqa: E402
+import samplefiles
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-SECRET = "root:x:0:0"  # the first line of /etc/passwd: must never come out of gongkai
+SECRET = "root:x:0:0"  # noqa: S105  no password: the first line of /etc/passwd, must never come out of gongkai
 
 
 @dataclass
@@ -115,7 +115,7 @@ def flip(data: bytes, start: float, count: int = 16) -> bytes:
 
 def _laughs(prefix: str = "lolz") -> str:
     entities = ['<!ENTITY lol0 "lol">'] + [
-        f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">' for i in range(1, 10)]
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
     return f"<!DOCTYPE {prefix} [{''.join(entities)}]>"
 
 
@@ -259,8 +259,8 @@ def font_pdf(tounicode: bool, code_bytes: int = 4) -> bytes:
         extra = [b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream"]
     else:
         font = b"<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H /DescendantFonts [6 0 R] >>"
-        extra = [b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /X /CIDSystemInfo << /Registry (Adobe) "
-                 b"/Ordering (Identity) /Supplement 0 >> /W [0 4294967295 500] >>"]
+        extra = [(b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /X /CIDSystemInfo << /Registry (Adobe) "
+                  b"/Ordering (Identity) /Supplement 0 >> /W [0 4294967295 500] >>")]
     return minimal_pdf(b"BT /F1 12 Tf 72 700 Td <00410042> Tj ET", extra_objects=extra,
                        resources=b"<< /Font << /F1 7 0 R >> >>", more_objects=[font])
 
@@ -371,7 +371,7 @@ def text_cases() -> dict[str, Case]:
     no_numbers = re.sub(r"\d+(?:\.\d+)?", "若干", seed)
     return {
         "gbk-with-utf8-bom.txt": Case(b"\xef\xbb\xbf" + seed.encode("gb18030"), extra={"title": "集义庄乡"}),
-        "gbk-labelled-utf8.txt": Case("编码：UTF-8\n".encode("utf-8") + seed.encode("gb18030"),
+        "gbk-labelled-utf8.txt": Case("编码：UTF-8\n".encode() + seed.encode("gb18030"),
                                       extra={"title": "集义庄乡"}),
         "numbers-replaced-by-text.txt": Case(no_numbers.encode(), findings=("GK204",)),
         "utf16-without-bom.txt": Case(seed.encode("utf-16-le"), extra={"title": "集义庄乡"}),

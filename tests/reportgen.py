@@ -106,8 +106,8 @@ def application_rows(values: dict[str, list], edition: str = "2021", labels: dic
             if sub:
                 prefix.append("" if sub in sub_done else sub)
                 sub_done.add(sub)
-        label = (labels or {}).get(key, label)
-        rows.append(prefix + [label] + [str(v) for v in values[key]])
+        shown = (labels or {}).get(key, label)
+        rows.append(prefix + [shown] + [str(v) for v in values[key]])
     return rows
 
 

@@ -54,17 +54,17 @@ def docx_bytes(text: str | None = None) -> bytes:
         else:
             rows = _square(value)
             t = d.add_table(rows=len(rows), cols=len(rows[0]))
-            for row, cells in zip(t.rows, rows):
-                for cell, value in zip(row.cells, cells):
-                    cell.text = value
+            for row, cells in zip(t.rows, rows, strict=True):
+                for cell, text in zip(row.cells, cells, strict=True):
+                    cell.text = text
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
 
 
 def html_bytes(text: str | None = None, charset: str = "utf-8", encoding: str = "utf-8") -> bytes:
-    parts = [f'<!DOCTYPE html><html><head><meta charset="{charset}"><title>年度报告</title></head><body>'
-             '<div class="nav"><a href="/">首页</a> &gt; <a href="/gk">政府信息公开</a></div><div id="content">']
+    parts = [(f'<!DOCTYPE html><html><head><meta charset="{charset}"><title>年度报告</title></head><body>'
+              '<div class="nav"><a href="/">首页</a> &gt; <a href="/gk">政府信息公开</a></div><div id="content">')]
     for kind, value in blocks_of(text if text is not None else seed_text()):
         if kind == "p":
             parts.append(f"<p>{_html.escape(value)}</p>")

@@ -67,12 +67,12 @@ def sentence_pool() -> tuple[str, ...]:
     if SEEDS.is_dir():
         for p in sorted(SEEDS.glob("*.txt")):
             text = p.read_text(encoding="utf-8", errors="replace")
-            for line in text.splitlines():
-                line = line.strip()
+            for raw in text.splitlines():
+                line = raw.strip()
                 if line.startswith("\t") or len(line) < 30 or "\t" in line:
                     continue
-                for s in re.split(r"(?<=[。；！])", line):
-                    s = s.strip().rstrip("。；！")
+                for piece in re.split(r"(?<=[。；！])", line):
+                    s = piece.strip().rstrip("。；！")
                     # keep plain sentences: no figures that the narrative checks would compare to tables
                     if (16 <= len(s) <= 160 and not re.search(r"\d+\s*(件|条|起|宗|个|份|次|例)", s)
                             and "申请" not in s and not _PLACE_OR_CONTACT.search(s)):
@@ -369,7 +369,7 @@ def _tbl(rows: list[list[str]]) -> str:
         out.append("<w:tr>")
         for i in range(width):
             text = r[i] if i < len(r) else ""
-            span = '<w:tcPr><w:gridSpan w:val="%d"/></w:tcPr>' % (width - i) if i == len(r) - 1 and len(r) < width else ""
+            span = f'<w:tcPr><w:gridSpan w:val="{width - i}"/></w:tcPr>' if i == len(r) - 1 and len(r) < width else ""
             out.append(f"<w:tc>{span}{_p(text)}</w:tc>")
             if span:
                 break

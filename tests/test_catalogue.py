@@ -6,6 +6,7 @@ import re
 
 from gongkai.checks import catalogue
 from gongkai.checks.docs import rules_markdown
+
 from conftest import ROOT
 
 

@@ -18,8 +18,9 @@ import zipfile
 
 import pytest
 
-from conftest import ROOT, SEEDS
 from gongkai.checks import SEVERITIES, catalogue
+
+from conftest import ROOT, SEEDS
 
 SEED = {p.name[:3]: p for p in SEEDS}
 CLEAN = SEED["001"]  # warnings only: exit 0
@@ -44,6 +45,7 @@ def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
         cwd=ROOT,
         env=env,
         timeout=120,
+        check=False,
     )
     proc.out = proc.stdout.decode("utf-8")
     proc.err = proc.stderr.decode("utf-8")
@@ -260,7 +262,7 @@ def test_rules_lists_every_code():
     lines = [line for line in proc.out.splitlines() if line.strip()]
     codes = [r.code for r in catalogue()]
     assert [line.split()[0] for line in lines] == codes
-    for r, line in zip(catalogue(), lines):
+    for r, line in zip(catalogue(), lines, strict=True):
         assert line.split()[1:3] == [r.name, r.severity]
         assert line.rstrip().endswith(r.title)
 
@@ -297,7 +299,7 @@ def test_text_lines_match_the_json_findings(code):
     body = [line for line in text.out.splitlines() if line.strip()][:-1]
     assert len(body) == len(lines), "every line before the summary is a finding line"
     assert len(lines) == len(data)
-    for m, f in zip(lines, data):
+    for m, f in zip(lines, data, strict=True):
         assert m["file"] == path == f["file"]
         assert (m["code"], m["severity"]) == (f["code"], f["severity"])
         assert m["message"].startswith(f["message"])

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import ROOT, SEEDS
 
 from gongkai import totals
 from gongkai.api import check, read
@@ -29,6 +28,8 @@ from gongkai.forms import DataError, FormError, data_from_bytes, from_mapping, l
 from gongkai.model import SCHEMA, Cell
 from gongkai.render import render
 from gongkai.totals import fill_totals, total_cells, total_definitions
+
+from conftest import ROOT, SEEDS
 
 SEED = {p.name[:3]: p for p in SEEDS}
 APPLICANTS = ["natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org"]
@@ -446,7 +447,7 @@ def test_a_form_number_no_count_can_be_is_kept_as_printed_and_reported():
 
 def test_yaml_aliases_are_refused_so_a_few_lines_cannot_stand_for_billions():
     levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
-    levels += [f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi")]
+    levels += [f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi", strict=True)]
     data = ("title:\n" + "\n".join("  " + line for line in levels) + "\nagency: 某镇\nyear: 2023\nsections: *i\n")
     with pytest.raises(DataError, match="别名"):
         data_from_bytes(data.encode(), "bomb.yaml", "yaml")

@@ -4,13 +4,14 @@ them at ingest whichever year arrives first."""
 from __future__ import annotations
 
 import pytest
-from test_store_support import store, store_url, write_text
 
 from gongkai.checks import REGISTRY, catalogue, check
 from gongkai.document import Source
 from gongkai.location import Location
 from gongkai.model import Cell, Report, Section
+
 from synth import Corpus, rebalance, zero_figures
+from test_store_support import store, store_url, write_text
 
 FIXTURES = (store, store_url)  # pytest fixtures: the store on SQLite and on PostgreSQL
 

@@ -8,8 +8,15 @@ import importlib.util
 import pytest
 
 from gongkai import inputs, readers, render
-from gongkai.extract.tables import SECTION_TABLE
-from gongkai.formats import EDITIONS, TABLE_NAMES, TABLE_SECTION, TABLE_SHORT, get_edition, outcome_groups
+from gongkai.formats import (
+    EDITIONS,
+    SECTION_TABLE,
+    TABLE_NAMES,
+    TABLE_SECTION,
+    TABLE_SHORT,
+    get_edition,
+    outcome_groups,
+)
 from gongkai.formats.conversion import cell_map
 from gongkai.formats.figures import FIGURES, RATIOS, WATCHED
 from gongkai.formats.files import DATA_FORMATS, DATA_SUFFIXES, OUTPUT_FORMATS, REPORT_FORMATS

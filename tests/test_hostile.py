@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 
-import hostile
 from gongkai.api import check, read, read_data
 from gongkai.errors import GongkaiError, LimitExceeded, ReadError
 from gongkai.limits import Limits, LimitsConfigError, from_env, with_settings
 from gongkai.pipeline import process
+
+import hostile
 
 LIMIT_SECONDS = 5.0  # the per-file time limit the tests use (the default is 60)
 MEMORY_MB = 1024  # peak RSS a process reading bombs may reach
@@ -98,7 +99,7 @@ runpy.run_module("gongkai.cli", run_name="__main__", alter_sys=True)
 
 def _run_measured(args: list[str], timeout: float) -> tuple[int, str, str, float]:
     """Run the CLI; (exit code, stdout, stderr, peak RSS of the command or its workers in MB; 0 if unknown)."""
-    proc = subprocess.run([sys.executable, "-c", _WRAPPER, *args], capture_output=True, timeout=timeout)
+    proc = subprocess.run([sys.executable, "-c", _WRAPPER, *args], capture_output=True, timeout=timeout, check=False)
     err = proc.stderr.decode("utf-8", "replace")
     peak = 0.0
     if "PEAK_RSS_KB " in err:
@@ -154,7 +155,7 @@ def test_one_gigabyte_of_zeros_is_refused_by_its_size_without_being_read(tmp_pat
         read(path)
     assert "过大" in str(err.value) and "1024 MB" in str(err.value)
     monkeypatch.undo()
-    code, out, err_text, rss = _run_measured(["check", str(path)], 60)
+    code, _out, err_text, rss = _run_measured(["check", str(path)], 60)
     assert code == 2 and "过大" in err_text and 0 < rss < 300, (err_text, rss)
 
 
@@ -164,7 +165,7 @@ def test_a_device_or_a_stream_without_end_is_never_read_whole(tmp_path):
     assert "不是普通文件" in str(err.value)
     with open("/dev/zero", "rb") as zeros:
         proc = subprocess.run([sys.executable, "-m", "gongkai.cli", "check", "--max-size", "1", "-"], stdin=zeros,
-                              capture_output=True, text=True, timeout=60)
+                              capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 2 and "过大" in proc.stderr
 
 
@@ -199,17 +200,14 @@ def test_time_limit_interrupts_a_reader_that_hangs(monkeypatch):
 def test_time_limits_nest_and_the_outer_one_survives_the_inner():
     from gongkai.readers import time_limit
 
-    with pytest.raises(LimitExceeded):
-        with time_limit(0.4):
-            with time_limit(10):  # an inner limit never extends the outer one
-                pass
-            with time_limit(0.05):  # an inner limit that ends first ...
-                pass
-            _busy(3)  # ... and the outer one still fires after it
-    with pytest.raises(LimitExceeded) as err:
-        with time_limit(10):
-            with time_limit(0.1):
-                _busy(3)
+    with pytest.raises(LimitExceeded), time_limit(0.4):
+        with time_limit(10):  # an inner limit never extends the outer one
+            pass
+        with time_limit(0.05):  # an inner limit that ends first ...
+            pass
+        _busy(3)  # ... and the outer one still fires after it
+    with pytest.raises(LimitExceeded) as err, time_limit(10), time_limit(0.1):
+        _busy(3)
     assert "0.1" in str(err.value)
     with time_limit(0.05):  # an alarm left over must not fire later
         pass
@@ -228,10 +226,9 @@ def test_time_limit_survives_an_alarm_swallowed_in_a_destructor():
             while time.monotonic() < end:
                 pass
 
-    with pytest.raises(LimitExceeded):
-        with time_limit(0.1):
-            SlowToDie()  # gone at once; its __del__ runs past the deadline and swallows the alarm
-            _busy(3)
+    with pytest.raises(LimitExceeded), time_limit(0.1):
+        SlowToDie()  # gone at once; its __del__ runs past the deadline and swallows the alarm
+        _busy(3)
 
 
 def test_extraction_is_inside_the_time_limit(monkeypatch):
@@ -274,7 +271,7 @@ def test_limits_from_the_environment():
 def _cli(args: list[str], env: dict | None = None) -> subprocess.CompletedProcess:
     full = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, "-m", "gongkai.cli", *args], capture_output=True, text=True, env=full,
-                          timeout=120)
+                          timeout=120, check=False)
 
 
 def test_limits_on_the_command_line_and_in_the_environment(cases):

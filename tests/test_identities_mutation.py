@@ -12,6 +12,7 @@ from gongkai.api import check, read
 from gongkai.document import Source
 from gongkai.formats import get_edition
 from gongkai.model import Cell, Report
+
 from conftest import SEEDS
 
 APPLICANTS = ["natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org"]
@@ -26,11 +27,11 @@ def consistent_report(edition: str, leaves: dict[str, list[int]], carried_over: 
     outcomes = [r for r in rows if r not in HEAD + TAIL]
     table: dict[str, dict[str, int]] = {}
     for r in outcomes:
-        table[r] = dict(zip(APPLICANTS, leaves[r]))
+        table[r] = dict(zip(APPLICANTS, leaves[r], strict=True))
     table["total_processed"] = {c: sum(table[r][c] for r in outcomes) for c in APPLICANTS}
-    table["carried_forward"] = dict(zip(APPLICANTS, leaves["carried_forward"]))
+    table["carried_forward"] = dict(zip(APPLICANTS, leaves["carried_forward"], strict=True))
     table["carried_over"] = {c: min(v, table["total_processed"][c] + table["carried_forward"][c])
-                             for c, v in zip(APPLICANTS, carried_over)}
+                             for c, v in zip(APPLICANTS, carried_over, strict=True)}
     table["new_received"] = {
         c: table["total_processed"][c] + table["carried_forward"][c] - table["carried_over"][c] for c in APPLICANTS
     }
@@ -44,8 +45,8 @@ def consistent_report(edition: str, leaves: dict[str, list[int]], carried_over: 
         apps[r] = cells
     report.tables["applications"] = apps
     groups = {}
-    for g, vals in zip(["review", "litigation_direct", "litigation_after_review"], review):
-        cells = {c: Cell(v, str(v), None) for c, v in zip(REVIEW, vals)}
+    for g, vals in zip(["review", "litigation_direct", "litigation_after_review"], review, strict=True):
+        cells = {c: Cell(v, str(v), None) for c, v in zip(REVIEW, vals, strict=True)}
         cells["total"] = Cell(sum(vals), str(sum(vals)), None)
         groups[g] = cells
     report.tables["review_litigation"] = groups

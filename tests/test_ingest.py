@@ -14,13 +14,14 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, SEEDS
 from sqlalchemy import create_engine, func, select, text
-from test_store_support import cells_in_json, store, store_url
 
 from gongkai.store import Store
 from gongkai.store import schema as S
+
+from conftest import CORPUS, SEEDS
 from synth import Corpus, render_html, table_rows, write_corpus
+from test_store_support import cells_in_json, store, store_url
 
 FIXTURES = (store, store_url)  # pytest fixtures: the store on SQLite and on PostgreSQL
 
@@ -137,12 +138,12 @@ def test_cli_ingest_lists_failures_and_goes_on(tmp_path):
     (d / "empty.txt").write_bytes(b"")
     db = str(tmp_path / "s.sqlite3")
     run = subprocess.run([sys.executable, "-m", "gongkai.cli", "ingest", str(d), "--db", db],
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 2
     assert "新入库 2" in run.stdout and "无法读取 1" in run.stdout
     assert "empty.txt: [empty]" in run.stderr
     again = subprocess.run([sys.executable, "-m", "gongkai.cli", "ingest", str(d), "--db", db, "--json"],
-                           capture_output=True, text=True, timeout=120)
+                           capture_output=True, text=True, timeout=120, check=False)
     data = json.loads(again.stdout)
     assert (data["new"], data["unchanged"], data["failed_known"]) == (0, 2, 1)
 
@@ -158,13 +159,13 @@ def test_cli_ingest_takes_the_limits_of_parse_and_check(tmp_path):
     for jobs in ("1", "2"):  # in this process and in worker processes
         db = str(tmp_path / f"s{jobs}.sqlite3")
         run = subprocess.run([sys.executable, "-m", "gongkai.cli", "ingest", str(d), "--db", db, "--json",
-                              "--jobs", jobs, "--max-size", f"{cut:.6f}"], capture_output=True, text=True, timeout=120)
+                              "--jobs", jobs, "--max-size", f"{cut:.6f}"], capture_output=True, text=True, timeout=120, check=False)
         data = json.loads(run.stdout)
         assert run.returncode == 2 and (data["new"], data["failed"]) == (1, 1), run.stderr
         assert [Path(f["path"]).name for f in data["failures"]] == ["large.txt"]
         assert "文件过大" in data["failures"][0]["message"]
     bad = subprocess.run([sys.executable, "-m", "gongkai.cli", "ingest", str(d), "--db", db, "--limit", "nonsense"],
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True, timeout=120, check=False)
     assert bad.returncode == 2 and "--limit" in bad.stderr and "Traceback" not in bad.stderr
 
 
@@ -252,7 +253,7 @@ def test_kill_9_mid_run_then_rerun(store_url, tmp_path):
 def test_recheck_after_the_catalogue_changes(store, tmp_path, monkeypatch):
     from gongkai.checks.base import REGISTRY, Rule
 
-    for i, p in enumerate(SEEDS[:3]):
+    for p in SEEDS[:3]:
         shutil.copy(p, tmp_path / p.name)
     store.ingest([str(tmp_path)], jobs=1)
     before = {r.id: r.infos for r in store.reports()}

@@ -21,10 +21,11 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from conftest import ROOT, SEEDS
 from gongkai.checks import SEVERITIES, catalogue
 from gongkai.formats import EDITIONS, TABLE_KEYS
 from gongkai.schema.docs import generated
+
+from conftest import ROOT, SEEDS
 
 SEED = {p.name[:3]: p for p in SEEDS}
 
@@ -220,7 +221,7 @@ def test_parse_json_of_several_files_is_an_array_in_argument_order():
     for item in data:
         assert_valid("report", item)
     assert [d["source"]["path"] for d in data] == [rel(SEED[c]) for c in reversed(codes)]
-    for code, item in zip(reversed(codes), data):
+    for code, item in zip(reversed(codes), data, strict=True):
         assert item == parsed(code)
 
 

@@ -27,7 +27,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
-from web_support import api_login
 
 from gongkai.checks import check
 from gongkai.extract import extract
@@ -40,6 +39,8 @@ from gongkai.store import schema as S
 from gongkai.store.export import rows as export_rows
 from gongkai.web import auth, create_app
 from gongkai.web.views import fingerprint
+
+from web_support import api_login
 
 ROOT = Path(__file__).resolve().parents[1]
 CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"

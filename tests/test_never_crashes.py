@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from gongkai.api import check, read_data
 from gongkai.errors import GongkaiError
+
 from conftest import SEEDS
 
 SEED_TEXTS = [p.read_text(encoding="utf-8") for p in SEEDS]

@@ -15,7 +15,6 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-import hostile
 import httpx
 import pytest
 
@@ -27,6 +26,8 @@ from gongkai.readers import legacy
 from gongkai.store import Store
 from gongkai.web import auth
 from gongkai.web.testing import free_port
+
+import hostile
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "tests" / "data" / "seeds").glob("*.txt"))

@@ -16,8 +16,8 @@ from gongkai.document import Cell, Paragraph, Row, Source
 from gongkai.errors import LimitExceeded, ReadError
 from gongkai.limits import DEFAULT_LIMITS, Limits
 from gongkai.location import Location
-from gongkai.readers import read_bytes
 from gongkai.readers import docx as reader
+from gongkai.readers import read_bytes
 
 TEMPLATE = Path(__file__).parents[1].parent / "shared/reference/official-2021-template.docx"
 DATA = Path(__file__).parent / "data" / "legacy"

@@ -435,8 +435,8 @@ def test_aspnet_form_around_the_page() -> None:
 
 
 def test_old_table_layout_site() -> None:
-    long = "本乡通过政府网站、公开栏、村务公开栏等渠道主动公开各类信息，及时更新机构职能、领导分工、财政预决算、惠民资金发放等内容，" \
-        "方便群众查阅。" * 3
+    long = ("本乡通过政府网站、公开栏、村务公开栏等渠道主动公开各类信息，及时更新机构职能、领导分工、财政预决算、惠民资金发放等内容，"
+            "方便群众查阅。") * 3
     doc = read_html(page("""
 <table width="980"><tr><td colspan="2"><img src="banner.jpg"></td></tr>
 <tr><td width="200" valign="top">

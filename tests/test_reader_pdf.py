@@ -8,7 +8,6 @@ import zlib
 from pathlib import Path
 
 import pytest
-from hostile import pdf_of
 
 from gongkai.document import Document, Paragraph, Row, Source
 from gongkai.errors import LimitExceeded, ReadError
@@ -17,6 +16,8 @@ from gongkai.location import Location
 from gongkai.readers import pdf as pdf_reader
 from gongkai.readers import read_bytes, sniff
 from gongkai.readers._pdfcontent import tokenize
+
+from hostile import pdf_of
 
 HUAIAN = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev" / "huaian-city-2024.pdf"
 
@@ -314,7 +315,7 @@ def test_header_written_character_by_character(rl) -> None:
     for ch, x, y in [("总", 180, 675), ("计", 195, 675)]:  # spaced out, no space between them
         c.drawString(x, y, ch)
     c.drawString(236, 675, "其他")
-    for x, v in zip(xs, ["72", "64", "178"]):
+    for x, v in zip(xs, ["72", "64", "178"], strict=False):  # four rules, three cells
         c.drawString(x + 10, 640, v)
     c.save()
     doc = read(buf.getvalue())
@@ -333,7 +334,7 @@ def test_unruled_table(rl) -> None:
     c.setFont(FONT, 9)
     cols = [280, 320, 360, 400, 440, 480, 530]
     y = height - 110
-    for x, head in zip(cols, ["自然人", "商业", "科研", "公益", "法律", "其他", "总计"]):
+    for x, head in zip(cols, ["自然人", "商业", "科研", "公益", "法律", "其他", "总计"], strict=True):
         c.drawRightString(x, y, head)
     rows = [
         ("一、本年新收政府信息公开申请数量", ["3001", "53", "0", "0", "61", "4", "3119"]),
@@ -350,7 +351,7 @@ def test_unruled_table(rl) -> None:
         else:
             c.drawString(60, y, label)
             value_y, step = y, 22
-        for x, v in zip(cols, vals):
+        for x, v in zip(cols, vals, strict=True):
             if v:
                 c.drawRightString(x, value_y, v)
         y -= step
@@ -385,7 +386,7 @@ def test_table_with_horizontal_rules_only(rl, frame: bool) -> None:
     y = 700
     c.line(72, y + 14, 472, y + 14)
     for row in rows:
-        for x, text in zip([80, 220, 300, 380], row):
+        for x, text in zip([80, 220, 300, 380], row, strict=True):
             c.drawString(x, y, text)
         c.line(72, y - 8, 472, y - 8)
         y -= 22
@@ -460,9 +461,9 @@ def test_rotated_page(rl) -> None:
         c.line(x, ys[-1], x, ys[0])
     for y in ys:
         c.line(xs[0], y, xs[-1], y)
-    for x, text in zip(xs, ["结果维持", "结果纠正", "总计"]):
+    for x, text in zip(xs, ["结果维持", "结果纠正", "总计"], strict=False):  # four rules, three cells
         c.drawString(x + 5, 480, text)
-    for x, text in zip(xs, ["1", "2", "3"]):
+    for x, text in zip(xs, ["1", "2", "3"], strict=False):  # (as above)
         c.drawString(x + 5, 450, text)
     c.save()
     doc = read(buf.getvalue())
@@ -739,13 +740,14 @@ def seed_report_pdf(font_size: float) -> bytes:
     as the first paragraph of 一、总体情况."""
     import html
 
-    import samplefiles
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph as RLParagraph
     from reportlab.platypus import SimpleDocTemplate, TableStyle
     from reportlab.platypus import Table as RLTable
+
+    import samplefiles
 
     text = samplefiles.seed_text(1).replace("一、总体情况\n", f"一、总体情况\n{WRAPPED}\n", 1)
     style = ParagraphStyle("cn", fontName=FONT, fontSize=font_size, leading=font_size * 1.5, wordWrap="CJK")

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 
 from gongkai.api import read_data
 from gongkai.render import render
+
 from test_render_roundtrip import cells, reports
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

@@ -15,7 +15,6 @@ import re
 import zipfile
 
 import pytest
-from conftest import SHARED
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -26,6 +25,8 @@ from gongkai.formats.layout import grid
 from gongkai.forms import from_mapping
 from gongkai.model import Cell
 from gongkai.render import prepare, render
+
+from conftest import SHARED
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TEMPLATE = SHARED / "reference" / "official-2021-template.docx"
@@ -267,9 +268,9 @@ def test_a_signature_typed_in_the_data_is_taken_out_and_kept_as_the_signer():
 
 
 def test_a_pdf_report_is_rendered_with_whole_paragraphs():
-    from conftest import corpus_file
-
     from gongkai.api import read, read_data
+
+    from conftest import corpus_file
 
     original = read(corpus_file("huaian-city-2024.pdf"))
     first = prepare(original).parts[0].paragraphs

@@ -118,7 +118,7 @@ def soffice_convert(src: Path, fmt: str, outdir: Path, fonts: bool = False) -> P
     proc = subprocess.run(
         [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--nolockcheck",
          "--convert-to", fmt, "--outdir", str(outdir), str(src)],
-        capture_output=True, timeout=180, env=env)
+        capture_output=True, timeout=180, env=env, check=False)
     out = outdir / (src.stem + "." + fmt.split(":")[0])
     assert out.exists(), proc.stderr.decode("utf-8", "replace")
     return out
@@ -134,7 +134,7 @@ def test_word_document_opens_in_libreoffice_and_prints_the_report(tmp_path):
     pdf = soffice_convert(src, "pdf", tmp_path)
     assert pdf.read_bytes().startswith(b"%PDF")
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, timeout=60).stdout
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, timeout=60, check=False).stdout
         text = text.decode("utf-8")
         for words in ("年度报告", "一、总体情况", "第二十条第（一）项", "申请人情况", "法人或其他组织",
                       "（七）总计", "结转下年度继续办理", "复议后起诉", "青云镇人民政府", "2024年1月18日"):
@@ -178,8 +178,8 @@ def write_sample_pages(dest: Path = ROOT / "docs" / "images", dpi: int = 80) -> 
     if SOFFICE is None or shutil.which("pdftoppm") is None:
         raise SystemExit("needs soffice and pdftoppm (poppler-utils)")
     dest.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
         src = tmp / "sample-report.docx"
         src.write_bytes(render(sample_report(), "docx"))
         pdf = soffice_convert(src, "pdf", tmp, fonts=True)

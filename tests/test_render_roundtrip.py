@@ -111,15 +111,15 @@ def _sections(draw, report: Report) -> list[Section]:
     texts[1] = [
         f"{report.year}年，{report.agency}认真贯彻落实政府信息公开工作部署。",
         f"全年共主动公开政府信息{sum(parts)}条，其中政策文件{parts[0]}条、工作动态{parts[1]}条、通知公告{parts[2]}条。",
-        f"全年共收到政府信息公开申请{v('applications.new_received.total')}件，"
-        f"上年结转{v('applications.carried_over.total')}件，办结{v('applications.total_processed.total')}件。",
+        (f"全年共收到政府信息公开申请{v('applications.new_received.total')}件，"
+         f"上年结转{v('applications.carried_over.total')}件，办结{v('applications.total_processed.total')}件。"),
     ] + draw(st.lists(st.sampled_from(FILLER), max_size=3))
     texts[2] = draw(st.lists(st.sampled_from(FILLER[:6]), max_size=1))
     texts[3] = draw(st.sampled_from([[], [f"结转下年度继续办理{v('applications.carried_forward.total')}件。"]]))
     litigation = v("review_litigation.litigation_direct.total") + v("review_litigation.litigation_after_review.total")
     texts[4] = draw(st.sampled_from([
-        [], [f"本年度因政府信息公开工作被申请行政复议{v('review_litigation.review.total')}件，"
-             f"被提起行政诉讼{litigation}件。"]]))
+        [], [(f"本年度因政府信息公开工作被申请行政复议{v('review_litigation.review.total')}件，"
+              f"被提起行政诉讼{litigation}件。")]]))
     texts[5] = draw(st.lists(st.sampled_from(FILLER[8:]), min_size=1, max_size=3))
     fee = draw(st.sampled_from([
         "本年度未收取信息处理费。",

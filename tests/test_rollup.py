@@ -9,13 +9,14 @@ import sys
 
 import pytest
 from sqlalchemy import func, select
-from test_store_support import store, store_url, write_text
 
 from gongkai.formats import get_edition
 from gongkai.rollup import map_to_edition, rollup
 from gongkai.store import region_clause
 from gongkai.store import schema as S
+
 from synth import Agency, Corpus, ReportSpec, rebalance, zero_figures
+from test_store_support import store, store_url, write_text
 
 FIXTURES = (store, store_url)  # pytest fixtures: the store on SQLite and on PostgreSQL
 

@@ -5,6 +5,10 @@ test_every_rule_has_an_example."""
 from __future__ import annotations
 
 import pytest
+
+from gongkai.api import read_data
+from gongkai.checks import catalogue, check
+
 from reportgen import (
     ACTIVE_2019,
     ACTIVE_2021,
@@ -17,9 +21,6 @@ from reportgen import (
     report_text,
     review_rows,
 )
-
-from gongkai.api import read_data
-from gongkai.checks import catalogue, check
 
 TITLE_2023 = "2023年某某镇人民政府政府信息公开工作年度报告"
 

@@ -9,6 +9,7 @@ import pytest
 
 from gongkai.api import check, read
 from gongkai.location import Location
+
 from conftest import SEEDS
 
 # (code, first cell named or None) for every finding of error or warning severity

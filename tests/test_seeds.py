@@ -11,6 +11,7 @@ import pytest
 
 from gongkai.api import read
 from gongkai.location import Location
+
 from conftest import DATA, SEEDS
 
 

@@ -9,14 +9,15 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import SEEDS
 from sqlalchemy import func, select
-from test_store_support import store, store_url, write_text
 
 from gongkai import similar as sim
 from gongkai.store import schema as S
 from gongkai.store import similar as ssim
+
+from conftest import SEEDS
 from synth import Corpus, sentence_pool
+from test_store_support import store, store_url, write_text
 
 FIXTURES = (store, store_url)  # pytest fixtures: the store on SQLite and on PostgreSQL
 
@@ -100,7 +101,7 @@ def test_signatures_and_bands_are_stored(store, tmp_path):
 
 def test_query_touches_only_band_candidates(store, tmp_path, monkeypatch):
     """The query reads signatures of the reports sharing a band, not of every stored report."""
-    specs, copier, *_ = _plant(tmp_path)
+    _, copier, *_ = _plant(tmp_path)
     store.ingest([str(tmp_path)], jobs=1)
     calls = []
     real = sim.estimate
@@ -121,20 +122,20 @@ def test_cli_similar(tmp_path):
     stranger = c.report(c.agencies(40)[-1], 2024, narrative=specs[5].narrative)
     probe.write_text(stranger.text(), encoding="utf-8")
     out = subprocess.run([sys.executable, "-m", "gongkai.cli", "similar", str(probe), "--db", db, "--json"],
-                         capture_output=True, text=True, timeout=60)
+                         capture_output=True, text=True, timeout=60, check=False)
     data = json.loads(out.stdout)
     assert data["report_id"] is None
     assert [m["agency"] for m in data["matches"]] == [specs[5].agency.name]
     assert data["matches"][0]["relation"] == "other-agency" and data["matches"][0]["passages"]
     # by id, text output
     listed = json.loads(subprocess.run([sys.executable, "-m", "gongkai.cli", "reports", "--db", db, "--json"],
-                                       capture_output=True, text=True, timeout=60).stdout)
+                                       capture_output=True, text=True, timeout=60, check=False).stdout)
     rid = next(r["id"] for r in listed if r["agency_printed"] == copier.agency.name)
     out = subprocess.run([sys.executable, "-m", "gongkai.cli", "similar", str(rid), "--db", db],
-                         capture_output=True, text=True, timeout=60)
+                         capture_output=True, text=True, timeout=60, check=False)
     assert out.returncode == 0 and "其他机关" in out.stdout
     out = subprocess.run([sys.executable, "-m", "gongkai.cli", "similar", "--all", "--db", db],
-                         capture_output=True, text=True, timeout=60)
+                         capture_output=True, text=True, timeout=60, check=False)
     assert "共 2 对" in out.stdout
 
 

@@ -8,16 +8,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
 from sqlalchemy import func, select
-from test_store_support import cells_in_json, store, store_url, write_text
 
 from gongkai.api import read
 from gongkai.location import dumps, loads
 from gongkai.store import Store
 from gongkai.store import schema as S
 from gongkai.store.db import default_path, resolve_url
+
+from conftest import SEEDS
 from synth import Corpus
+from test_store_support import cells_in_json, store, store_url, write_text
 
 FIXTURES = (store, store_url)  # pytest fixtures: the store on SQLite and on PostgreSQL
 
@@ -53,22 +54,21 @@ def test_opening_creates_the_schema_and_is_idempotent(store_url):
     head = ScriptDirectory.from_config(cfg).get_current_head()
     mine = {"files", "agencies", "agency_names", "reports", "cells", "findings", "failures", "text_signatures",
             "text_bands", "store_meta"}
-    with Store.open(store_url) as s:
-        with s.engine.connect() as conn:
-            ctx = MigrationContext.configure(conn, opts={"version_table": "gongkai_schema_version"})
-            assert ctx.get_current_revision() == head
-            # the migration scripts create exactly the tables schema.py declares
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), S.metadata)
+    with Store.open(store_url) as s, s.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"version_table": "gongkai_schema_version"})
+        assert ctx.get_current_revision() == head
+        # the migration scripts create exactly the tables schema.py declares
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), S.metadata)
 
-            def table_of(d):
-                d = d[0] if isinstance(d, list) else d
-                if d[0] in ("add_table", "remove_table"):
-                    return d[1].name
-                if d[0] in ("add_column", "remove_column") or d[0].startswith("modify_"):
-                    return d[2]
-                return d[1].table.name  # an index or a constraint
+        def table_of(d):
+            d = d[0] if isinstance(d, list) else d
+            if d[0] in ("add_table", "remove_table"):
+                return d[1].name
+            if d[0] in ("add_column", "remove_column") or d[0].startswith("modify_"):
+                return d[2]
+            return d[1].table.name  # an index or a constraint
 
-            assert [d for d in diff if table_of(d) in mine] == []
+        assert [d for d in diff if table_of(d) in mine] == []
     with Store.open(store_url) as s:  # a second open finds the schema current
         assert s.counts()["reports"] == 0
 
@@ -76,7 +76,7 @@ def test_opening_creates_the_schema_and_is_idempotent(store_url):
 def test_command_works_without_alembic_ini(tmp_path):
     db = tmp_path / "cwd-less.sqlite3"
     run = subprocess.run([sys.executable, "-m", "gongkai.cli", "reports", "--db", str(db)], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=60)
+                         capture_output=True, text=True, timeout=60, check=False)
     assert run.returncode == 0, run.stderr
     assert "共 0 份报告" in run.stdout
     assert not (tmp_path / "alembic.ini").exists()
@@ -203,17 +203,17 @@ def test_cli_reports_json(tmp_path):
     subprocess.run(env_run + ["ingest", "-q", "--db", str(db), str(SEEDS[3])], check=True, capture_output=True,
                    timeout=120)
     out = subprocess.run(env_run + ["reports", "--db", str(db), "--json", "--region", "奉新县"], capture_output=True,
-                         text=True, timeout=60)
+                         text=True, timeout=60, check=False)
     data = json.loads(out.stdout)
     assert [(d["agency"], d["year"], d["county"]) for d in data] == [("甘坊镇", 2023, "奉新县")]
     one = subprocess.run(env_run + ["reports", "--db", str(db), "--id", str(data[0]["id"]), "--json"],
-                         capture_output=True, text=True, timeout=60)
+                         capture_output=True, text=True, timeout=60, check=False)
     assert {f["code"] for f in json.loads(one.stdout)["findings"]} >= {"GK111"}
 
 
 def test_unreachable_database_is_a_clear_error(tmp_path):
     out = subprocess.run([sys.executable, "-m", "gongkai.cli", "reports", "--db",
-                          "postgresql://nobody@127.0.0.1:1/none"], capture_output=True, text=True, timeout=60)
+                          "postgresql://nobody@127.0.0.1:1/none"], capture_output=True, text=True, timeout=60, check=False)
     assert out.returncode == 2
     assert "无法打开数据库" in out.stderr
     assert Path(tmp_path).exists()

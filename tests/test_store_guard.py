@@ -5,12 +5,15 @@ it — and a refused report leaves nothing behind."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from test_store_support import store, store_url  # noqa: F401
-from web_support import AGENCIES_CSV, GANFANG_2023, XINGFU_2023, ZHUJIAN_2023, as_agency
 
 from gongkai.access import Principal, WriteGuard, places, sees_agency
 from gongkai.agencies import RegionPath
 from gongkai.store import schema as S
+
+from test_store_support import store, store_url
+from web_support import AGENCIES_CSV, GANFANG_2023, XINGFU_2023, ZHUJIAN_2023, as_agency
+
+FIXTURES = (store, store_url)  # pytest fixtures: the store on SQLite and on PostgreSQL
 
 
 def _count(store, table) -> int:

@@ -18,15 +18,16 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
 from sqlalchemy import create_engine, select, text
-from test_ingest import integrity
-from test_store_support import PG_BASE, fresh_pg_schema, store_url
 
 from gongkai.store import Store
 from gongkai.store import schema as S
 from gongkai.store.ingest import CHUNK
+
+from conftest import SEEDS
 from synth import write_corpus
+from test_ingest import integrity
+from test_store_support import PG_BASE, fresh_pg_schema, store_url
 
 FIXTURES = (store_url,)  # pytest fixture: a new store on SQLite and on PostgreSQL
 CLI = [sys.executable, "-m", "gongkai.cli"]
@@ -284,7 +285,7 @@ def test_two_ingests_of_one_directory_at_once(store_url, tmp_path):
             if p.is_alive():
                 p.kill()
     assert all(isinstance(r, dict) for r in got[0] + got[1]), got
-    for files, a, b in zip(first, got[0], got[1]):
+    for files, a, b in zip(first, got[0], got[1], strict=True):
         assert a["failed"] == b["failed"] == 0, (a["failures"], b["failures"])
         assert a["new"] + a["replaced"] + b["new"] + b["replaced"] == len(files)
         assert a["duplicates"] + a["unchanged"] + b["duplicates"] + b["unchanged"] == len(files)

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 
-from conftest import SEEDS
-from reportgen import line_of, report_text
-
 from gongkai.api import check, read, read_data
 from gongkai.extract.leftovers import is_table_label
 from gongkai.render import render
+
+from conftest import SEEDS
+from reportgen import line_of, report_text
 
 SEED_004 = next(p for p in SEEDS if p.name.startswith("004_"))
 LABEL = "三、本年度办理结果"  # the merged label over table 三's outcome rows

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from web_support import GANFANG_2023, PASSWORDS, XINGFU_2023, make_store
+
 CHROMIUM = "/usr/bin/chromium"
 
 pytestmark = [pytest.mark.browser]
@@ -18,8 +20,6 @@ if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
     pytestmark.append(pytest.mark.skip(reason="Debian's Chromium is not installed (scripts/setup installs it: "
                                               "apt-get install chromium)"))
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
-
-from web_support import GANFANG_2023, PASSWORDS, XINGFU_2023, make_store
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from test_store_support import store_url  # noqa: F401  (the fixture: SQLite and PostgreSQL)
 
 from gongkai.store import Store
 from gongkai.web import auth
 from gongkai.web.testing import free_port
+
+from test_store_support import store_url
+
+FIXTURES = (store_url,)  # a pytest fixture: SQLite and PostgreSQL
 
 ARGON2_MB = 64  # argon2-cffi's default memory cost per hash
 

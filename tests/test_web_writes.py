@@ -13,6 +13,13 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+
+from gongkai.store import Store
+from gongkai.store import schema as S
+from gongkai.web import auth, create_app
+from gongkai.web.schema import web_audit, web_decisions, web_users
+from gongkai.web.uploads import NAME_BYTES, clean_name
+
 from web_support import (
     GANFANG_2023,
     PASSWORDS,
@@ -24,12 +31,6 @@ from web_support import (
     make_write_store,
     page_csrf,
 )
-
-from gongkai.store import Store
-from gongkai.store import schema as S
-from gongkai.web import auth, create_app
-from gongkai.web.schema import web_audit, web_decisions, web_users
-from gongkai.web.uploads import NAME_BYTES, clean_name
 
 GAOAN = "高安市住房和城乡建设局"
 
@@ -331,7 +332,7 @@ def test_every_writing_route_is_known_to_this_test(site):
     routes = writing_routes(site["app"])
     assert routes - set(WRITES) == set(), "writing routes without a scope test"
     assert set(WRITES) - routes == set(), "routes in the test that the application no longer has"
-    for method, path in SELF_ROUTES:  # they name no report, agency or user
+    for _method, path in SELF_ROUTES:  # they name no report, agency or user
         assert "{" not in path, path
 
 

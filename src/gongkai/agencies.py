@@ -53,7 +53,7 @@ _CJK_RUN = re.compile(rf"{_CJK}+")
 
 
 class _Place:
-    __slots__ = ("name", "suffix", "end", "text")
+    __slots__ = ("end", "name", "suffix", "text")
 
     def __init__(self, name: str, suffix: str, end: int) -> None:
         self.name, self.suffix, self.end = name, suffix, end
@@ -229,7 +229,7 @@ def leading_places(text: str, *, start: int = 0) -> tuple[list[tuple[str, str]],
     pos = start
     rank = -1
     while pos < len(text):
-        found = None
+        found: tuple[str, str, int] | None = None
         if rank < 0:
             m = _PROVINCE_RX.match(text, pos)
             if m:
@@ -239,24 +239,22 @@ def leading_places(text: str, *, start: int = 0) -> tuple[list[tuple[str, str]],
                 if m and _match_place(text, m.end()):
                     found = ("province", _PROVINCE_SHORT[m.group(0)], m.end())
         if found is None:
-            m = _match_place(text, pos)
-            if m is None:
+            place = _match_place(text, pos)
+            if place is None:
                 break
-            suffix = m.suffix
+            suffix = place.suffix
             if suffix == "市":
-                nxt = _match_place(text, m.end)
+                nxt = _match_place(text, place.end)
                 nxt_level = _SUFFIX_LEVEL.get(nxt.suffix) if nxt else None
-                if m.text in _MUNICIPALITIES and rank < 0:
+                if place.text in _MUNICIPALITIES and rank < 0:
                     level = "province"
-                elif rank >= REGION_LEVELS.index("city"):
-                    level = "county"
-                elif nxt_level == "township":
+                elif rank >= REGION_LEVELS.index("city") or nxt_level == "township":
                     level = "county"
                 else:
                     level = "city"
             else:
                 level = _SUFFIX_LEVEL[suffix]
-            found = (level, m.text, m.end)
+            found = (level, place.text, place.end)
         level, value, end = found
         r = REGION_LEVELS.index(level)
         if r <= rank:
@@ -474,8 +472,8 @@ def _agency_rows(reader) -> list[AgencyRow]:
     except StopIteration:
         raise AgencyCsvError("文件是空的") from None
     index: dict[str, int] = {}
-    for i, h in enumerate(header):
-        h = fold_name(h).lower()
+    for i, name in enumerate(header):
+        h = fold_name(name).lower()
         for key, names in CSV_COLUMNS.items():
             if h in names and key not in index:
                 index[key] = i
@@ -515,8 +513,8 @@ def complete_path(path: RegionPath, known: Iterable[RegionPath]) -> RegionPath:
         if not v:
             continue
         above = path.above(lv)
-        uppers = {k.above(lv) for k in known if k.get(lv) == v}
-        uppers = [u for u in uppers if u and not u.conflicts(above)]
+        through = {k.above(lv) for k in known if k.get(lv) == v}
+        uppers = [u for u in through if u and not u.conflicts(above)]
         filled = {}
         for up in REGION_LEVELS[: REGION_LEVELS.index(lv)]:
             if path.get(up):

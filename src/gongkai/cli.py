@@ -45,7 +45,7 @@ def _read(inputs: list[Input], limits: Limits = DEFAULT_LIMITS, *, select: froze
         it = iter(inputs)
         for inp in it:
             ahead.append((inp, submit(inp)))
-            if len(ahead) > sandbox.workers:
+            if len(ahead) >= sandbox.ahead:
                 break
         while ahead:
             inp, job = ahead.popleft()

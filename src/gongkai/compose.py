@@ -179,7 +179,7 @@ def carry_over(report: Report, previous: Report, ed: Edition | None = None,
             if is_missing(here):
                 _set(report, ref, last)
                 filled.append(f"{col.label} {format_number(last)}")
-            elif here.value is not None and here.value != last:
+            elif here is not None and here.value is not None and here.value != last:
                 differ.append(f"{col.label}填 {format_number(here.value)}、上年结转下年 {format_number(last)}")
         name = f"{TABLE_SHORT[table]}「{rdef.name}」"
         last_name = ed.table(table).row(last_row).name
@@ -187,9 +187,9 @@ def carry_over(report: Report, previous: Report, ed: Edition | None = None,
             notes.append(f"{name}按{prev_label}“{last_name}”预填：{'、'.join(filled)}")
         if differ:
             notes.append(f"注意：{name}与{prev_label}“{last_name}”不一致（{'；'.join(differ)}），两者通常应相等")
-    table = ed.table("active")
+    active = ed.table("active")
     for stock in STOCKS:
-        for rdef in table.rows:
+        for rdef in active.rows:
             keys = {c.key for c in rdef.columns}
             if stock.column not in keys:
                 continue
@@ -197,8 +197,9 @@ def carry_over(report: Report, previous: Report, ed: Edition | None = None,
             if not is_missing(report.cell(ref)):
                 continue
             base = previous.value(f"active.{rdef.key}.{stock.base}")
-            last_parts = [previous.value(f"active.{rdef.key}.{k}") for k in stock.last_plus]
-            if base is None or any(v is None for v in last_parts):
+            last_values = [previous.value(f"active.{rdef.key}.{k}") for k in stock.last_plus]
+            last_parts = [v for v in last_values if v is not None]
+            if base is None or len(last_parts) < len(last_values):
                 continue
             value = base + sum(last_parts)
             if formulas is not None:
@@ -212,7 +213,7 @@ def carry_over(report: Report, previous: Report, ed: Edition | None = None,
                     used.append(("加" if sign > 0 else "减") + f"{_col_label(ed, rdef, k)} {format_number(v)}")
             _set(report, ref, value)
             how = f"{prev_label}的{_col_label(ed, rdef, stock.base, previous)} {format_number(base)}"
-            for k, v in zip(stock.last_plus, last_parts):
+            for k, v in zip(stock.last_plus, last_parts, strict=True):
                 how += f"加{_col_label(ed, rdef, k, previous)} {format_number(v)}"
             if used:
                 how += "，" + "，".join(used)
@@ -259,7 +260,8 @@ def _printed(cell: Cell | None) -> bool:
 def convert(report: Report, target: str) -> Converted:
     """``report`` in the layout of edition ``target``, with every value that cannot go there
     listed with its reason (formats/conversion.py holds the mapping)."""
-    source = report.edition or (edition_for_year(report.year).key if edition_for_year(report.year) else None)
+    by_year = edition_for_year(report.year)
+    source = report.edition or (by_year.key if by_year else None)
     out = copy.deepcopy(report)
     if source is None:
         raise DataError("无法确定原报告的格式版本，不能转换", "the report's edition is unknown")
@@ -274,7 +276,7 @@ def convert(report: Report, target: str) -> Converted:
     out.edition = target
     out.tables = {}
     out.extra_rows = []
-    out.table_editions = {t: target for t in report.table_editions}
+    out.table_editions = dict.fromkeys(report.table_editions, target)
     said: set[str] = set()
     filled: set[str] = set()
     for table, rows in report.tables.items():
@@ -287,7 +289,8 @@ def convert(report: Report, target: str) -> Converted:
                 elif ref in dropped or ref not in dst_cells:
                     if _printed(cell):
                         reason = dropped.get(ref) or f"{dst.name}没有这一项"
-                        result.dropped.append((ref, (cell.raw or format_number(cell.value)).strip(), reason))
+                        printed = cell.raw or (format_number(cell.value) if cell.value is not None else "")
+                        result.dropped.append((ref, printed.strip(), reason))
                     continue
                 else:
                     target_ref = ref
@@ -334,14 +337,14 @@ def _conversion_notes(result: Converted, src: Edition, dst: Edition) -> list[str
     for ref, printed, reason in result.dropped:
         row, col = _row_label(src, ref)
         dropped.setdefault((row, reason), []).append(f"{col}“{printed}”")
-    for (row, reason), cols in dropped.items():
-        notes.append(f"未转入：{row}{'、'.join(cols)}——{reason}")
+    for (row, reason), dropped_cols in dropped.items():
+        notes.append(f"未转入：{row}{'、'.join(dropped_cols)}——{reason}")
     unfilled: dict[tuple[str, str], list[str]] = {}
     for ref, reason in result.unfilled:
         row, col = _row_label(dst, ref)
         unfilled.setdefault((row, reason), []).append(col)
-    for (row, reason), cols in unfilled.items():
-        notes.append(f"待填写：{row}{'、'.join(cols)}——{reason}")
+    for (row, reason), unfilled_cols in unfilled.items():
+        notes.append(f"待填写：{row}{'、'.join(unfilled_cols)}——{reason}")
     return notes
 
 

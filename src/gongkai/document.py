@@ -19,6 +19,11 @@ class Cell:
 
     text: str
     at: Location
+    # set where the cell was recognised from a scan: OCR's confidence (0..1), its reason for doubt
+    # ("unread", "faint", "smudged", "low-confidence") and the scanned cell as PNG
+    confidence: float | None = None
+    doubt: str | None = None
+    crop: bytes | None = None
 
 
 @dataclass(slots=True)

@@ -16,6 +16,7 @@ command line. Single variables override
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import warnings
@@ -45,6 +46,12 @@ class Limits:
     max_seconds: float = 60.0  # wall time for reading (and extracting and checking) one file
     max_blocks: int = 200_000  # paragraphs and table rows
     max_memory_bytes: int = 2048 * MB  # address space a worker process may add while it reads one file
+    # OCR of scanned pages (gongkai.ocr, docs/ocr.md): about 3 s of one core per page
+    max_ocr_pages: int = 50  # pages of one file read by OCR; a report has a few dozen at most
+    max_ocr_seconds_per_page: float = 30.0  # a page still unread after this is left unread (and said so)
+    max_ocr_seconds: float = 240.0  # OCR of one file; the pages after it are left unread (and said so)
+    max_ocr_pixels: int = 40_000_000  # one image OCR works on: a rendered page (A4 at 150 dpi: 2.2 M) or an embedded image
+    ocr_threads: int = 1  # threads of the OCR engine (onnxruntime) and of OpenCV, per worker process
 
 
 class LimitsConfigError(GongkaiError):
@@ -133,16 +140,12 @@ def _initial() -> tuple[Limits, LimitsConfigError | None]:
         return Limits(), exc
 
 
+@functools.cache  # once per process: the body runs on the first call only
 def warn_env_error() -> None:
     """Warn (once) that the environment's limits could not be understood (the API's way; the
     command line refuses to run)."""
-    global _warned
-    if ENV_ERROR is not None and not _warned:
-        _warned = True
+    if ENV_ERROR is not None:
         warnings.warn(f"gongkai: {ENV_ERROR}; the built-in limits are used", stacklevel=3)
-
-
-_warned = False
 
 
 BUILTIN_LIMITS = Limits()

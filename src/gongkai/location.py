@@ -69,6 +69,12 @@ class Location:
         s[9](self, note)
         s[10](self, computed)
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # the fields as arguments: sent between processes several hundred times a report, this is much
+        # quicker to pickle than a slotted dataclass's state
+        return Location, (self.page, self.line, self.paragraph, self.box, self.table, self.row, self.cell,
+                          self.char, self.meta, self.note, self.computed)
+
     def __repr__(self) -> str:
         return "Location(" + ", ".join(f"{k}={v!r}" for k, v in self.to_json().items()) + ")"
 
@@ -116,6 +122,18 @@ COMPUTED = Location(computed=True)
 def at_line(line: int, cell: int | None = None) -> Location:
     """Line ``line`` of a text file (``cell``: the n-th cell of the line)."""
     return Location(line=line, cell=cell)
+
+
+_LINES: list[Location] = []
+_MAX_LINES = 20_000
+
+
+def line_locations(upto: int) -> list[Location]:
+    """``at_line(n)`` for every n below ``upto`` (as far as ``_MAX_LINES``), as a list: a text reader
+    takes one for every line."""
+    if len(_LINES) < min(upto, _MAX_LINES):
+        _LINES.extend(at_line(n) for n in range(len(_LINES), min(upto, _MAX_LINES)))
+    return _LINES
 
 
 @lru_cache(maxsize=16384)

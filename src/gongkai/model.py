@@ -22,6 +22,21 @@ class Cell:
     value: int | float | None
     raw: str | None  # the text as printed: "20万元", "/", "" (blank); None when not printed at all
     at: Location | None = None
+    how: str = "printed"  # "printed" in its own cell; "split" from run-together digits; "ocr"; "reviewer"
+    confidence: float | None = None  # OCR's confidence, 0..1 (None: not recognised from a scan)
+    candidates: tuple[int | float, ...] = ()  # the values it could have when the reading is not unique
+    doubt: str | None = None  # why the value is uncertain ("ambiguous", "ocr", "identity"); None: it is not
+    crop: bytes | None = None  # PNG of the scanned cell, kept for uncertain recognised cells
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # as arguments: a report's cells are pickled by the hundred on their way back from a worker
+        return Cell, (self.value, self.raw, self.at, self.how, self.confidence, self.candidates, self.doubt,
+                      self.crop)
+
+    @property
+    def uncertain(self) -> bool:
+        """gongkai is not sure of the value: a reviewer should look (``doubt`` says why)."""
+        return self.doubt is not None
 
     @property
     def blank(self) -> bool:
@@ -156,9 +171,9 @@ class Report:
         ]
         for t, rows in (data.get("tables") or {}).items():
             for r, cols in rows.items():
-                for c, cell in cols.items():
-                    if not isinstance(cell, dict):  # a bare number is accepted as the value
-                        cell = {"value": cell, "raw": None if cell is None else str(cell)}
+                for c, given in cols.items():
+                    # a bare number is accepted as the value
+                    cell = given if isinstance(given, dict) else {"value": given, "raw": None if given is None else str(given)}
                     report.tables.setdefault(t, {}).setdefault(r, {})[c] = Cell(
                         cell.get("value"), cell.get("raw"), Location.from_json(cell.get("at"))
                     )

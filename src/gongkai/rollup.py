@@ -252,7 +252,7 @@ def write_xlsx(ru: Rollup, path) -> None:
             ws.column_dimensions[get_column_letter(i)].width = w
 
     # -- 汇总表: the summed tables in the template's layout --------------------------------------
-    ws = wb.active
+    ws = wb.worksheets[0]  # the one sheet of a new workbook
     ws.title = "汇总表"
     ws["A1"] = f"{ru.region} {ru.year}年度政府信息公开工作年度报告汇总"
     ws["A1"].font = title_font
@@ -305,8 +305,8 @@ def write_xlsx(ru: Rollup, path) -> None:
     rat = ru.ratios
     for ratio in RATIOS:
         ws.cell(row=row, column=1, value=ratio.name).border = border
-        c = ws.cell(row=row, column=2, value=rat[ratio.key])
-        c.number_format, c.border = PCT, border
+        cell = ws.cell(row=row, column=2, value=rat[ratio.key])
+        cell.number_format, cell.border = PCT, border
         ws.cell(row=row, column=3, value=ratio.how).border = border
         row += 1
     widths(ws, [46] + [12] * 7)

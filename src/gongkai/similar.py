@@ -75,7 +75,7 @@ def _identity(x):
 def _minhash():
     """datasketch's MinHash and this version's permutations, made once."""
     # lazy: datasketch brings scipy (half a second, 50 MB); only computing a signature needs it
-    from datasketch import MinHash
+    from datasketch import MinHash  # noqa: PLC0415  (lazy, see above)
 
     return MinHash, MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=_identity).permutations
 

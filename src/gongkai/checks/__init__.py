@@ -37,4 +37,4 @@ def has_errors(findings: list[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
 
 
-__all__ = ["Context", "Finding", "Rule", "SEVERITY_ZH", "catalogue", "check", "has_errors"]
+__all__ = ["SEVERITY_ZH", "Context", "Finding", "Rule", "catalogue", "check", "has_errors"]

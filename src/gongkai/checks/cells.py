@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from ..extract.values import MAX_DIGITS
 from ..formats import EDITIONS, TABLE_NAMES
+from ..formats.base import RowDef
 from .base import rule
 
 
@@ -34,10 +35,10 @@ def _walk(report, ctx):
                     yield f"{table_key}.{row_key}.{col.key}", cell, col, rdef, table_key
 
 
-@lru_cache(maxsize=None)
+@cache
 def _row_index(ed_key, table_key):
     """Row key -> row definition of one edition's table (the first of a key wins, as a linear search would)."""
-    out = {}
+    out: dict[str, RowDef] = {}
     for r in EDITIONS[ed_key].table(table_key).rows:
         out.setdefault(r.key, r)
     return out

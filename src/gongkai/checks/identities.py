@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..formats import TABLE_NAMES
+from ..formats import TABLE_NAMES, Edition, Identity
 from ..formats.common import APPLICANT_COLUMNS, REVIEW_COLUMNS
 from .base import rule
 
@@ -23,20 +23,33 @@ def _evaluate(report, ctx, code):
     tables = report.tables
     empty: dict = {}
 
-    def side(refs):
+    def side(refs, groups):
         total, printed = 0, False
-        for t, r, c in refs:
-            cell = tables.get(t, empty).get(r, empty).get(c)
-            if cell is not None and cell.value is not None:
-                total += cell.value
-                printed = True
+        if groups is None:
+            for t, r, c in refs:
+                cell = tables.get(t, empty).get(r, empty).get(c)
+                if cell is not None and cell.value is not None:
+                    total += cell.value
+                    printed = True
+            return total, printed
+        for t, r, cols in groups:
+            row = tables.get(t, empty).get(r)
+            if row is None:
+                continue
+            for c in cols:
+                cell = row.get(c)
+                if cell is not None:
+                    v = cell.value
+                    if v is not None:
+                        total += v
+                        printed = True
         return total, printed
 
-    for ident, lrefs, rrefs in _identities(ed, code):
-        lhs, lprinted = side(lrefs)
+    for ident, lrefs, rrefs, lgroups, rgroups in _identities(ed, code):
+        lhs, lprinted = side(lrefs, lgroups)
         if not lprinted:
             continue  # nothing printed on one side: the blank-cell and missing-row rules speak
-        rhs, rprinted = side(rrefs)
+        rhs, rprinted = side(rrefs, rgroups)
         if not rprinted:
             continue
         if abs(lhs - rhs) > 1e-9:
@@ -45,18 +58,42 @@ def _evaluate(report, ctx, code):
             yield ident, _num(lhs), _num(rhs), lcells, rcells
 
 
-_BY_RULE: dict[tuple[int, str], list] = {}
+_Ref = tuple[str, str, str]
+_Groups = tuple[tuple[str, str, tuple[str, ...]], ...] | None
+# an identity with its references split, and grouped by row (see _grouped)
+_Prepared = tuple[Identity, list[_Ref], list[_Ref], _Groups, _Groups]
+
+_BY_RULE: dict[tuple[int, str], tuple[Edition, list[_Prepared]]] = {}
 
 
 def _identities(ed, code):
-    """The edition's identities of one rule, with their cell references split once."""
+    """The edition's identities of one rule, with their cell references split once, and grouped: each run
+    of references to one row as (table, row, columns), so that the row is looked up once."""
     key = (id(ed), code)
     found = _BY_RULE.get(key)
     if found is None or found[0] is not ed:
-        found = (ed, [(i, [_split(r) for r in i.lhs], [_split(r) for r in i.rhs]) for i in ed.identities
-                      if i.rule == code])
+        rules: list[_Prepared] = []
+        for i in ed.identities:
+            if i.rule == code:
+                lrefs, rrefs = [_split(r) for r in i.lhs], [_split(r) for r in i.rhs]
+                rules.append((i, lrefs, rrefs, _grouped(lrefs), _grouped(rrefs)))
+        found = (ed, rules)
         _BY_RULE[key] = found
     return found[1]
+
+
+def _grouped(refs: list[_Ref]) -> _Groups:
+    """Consecutive references to one row as one (table, row, columns): the terms stay in their order; None
+    when no two follow each other (the references are then quicker to read one by one)."""
+    out: list[tuple[str, str, list[str]]] = []
+    for t, r, c in refs:
+        if out and out[-1][0] == t and out[-1][1] == r:
+            out[-1][2].append(c)
+        else:
+            out.append((t, r, [c]))
+    if len(out) == len(refs):
+        return None
+    return tuple((t, r, tuple(cols)) for t, r, cols in out)
 
 
 @lru_cache(maxsize=4096)
@@ -102,7 +139,7 @@ def balance(report, ctx):
     example="“一、本年新收”：自然人 5、商业企业 1，其余为 0，总计却填 5。",
 )
 def row_total(report, ctx):
-    for ident, lhs, rhs, lc, rc in _evaluate(report, ctx, "GK302"):
+    for ident, lhs, rhs, lc, _rc in _evaluate(report, ctx, "GK302"):
         row = ident.lhs[0].split(".")[1]
         rdef = ctx.edition.table("applications").row(row)
         yield row_total.finding(
@@ -119,7 +156,7 @@ def row_total(report, ctx):
     example="总计列：（一）3 + （二）1 + （四）1. 2 = 6，而（七）总计填 5。",
 )
 def outcome_total(report, ctx):
-    for ident, lhs, rhs, lc, rc in _evaluate(report, ctx, "GK303"):
+    for ident, lhs, rhs, lc, _rc in _evaluate(report, ctx, "GK303"):
         col = _col_label(ident.lhs[0])
         yield outcome_total.finding(
             f"{TABLE_NAMES['applications']}“{col}”列：（七）总计为 {lhs}，但（一）至（六）各项之和为 {rhs}",
@@ -135,7 +172,7 @@ def outcome_total(report, ctx):
     example="行政复议：维持 1、纠正 1、其他 0、尚未审结 0，总计却填 1。",
 )
 def review_total(report, ctx):
-    for ident, lhs, rhs, lc, rc in _evaluate(report, ctx, "GK304"):
+    for ident, lhs, rhs, lc, _rc in _evaluate(report, ctx, "GK304"):
         group = ident.lhs[0].split(".")[1]
         name = ctx.edition.table("review_litigation").row(group).name
         yield review_total.finding(

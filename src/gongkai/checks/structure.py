@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ..extract.sections import section_role
 from ..formats import EDITIONS, TABLE_NAMES, edition_for_year
 from ..formats.common import SECTIONS
-from ..extract.sections import section_role
 from .base import rule
 
 _SECTION_TITLES = {s.number: s.title for s in SECTIONS}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -70,7 +71,7 @@ def new(year, agency, previous_path, data_path, edition, output, fmt, force):
             err=True,
         )
         sys.exit(1)
-    options = {"formulas": composed.formulas} if fmt == "xlsx" else {}
+    options: dict[str, Any] = {"formulas": composed.formulas} if fmt == "xlsx" else {}
     write_bytes(output, render(report, fmt, **options))
     click.echo(f"已生成 {output}（{fmt}）：错误 {n['error']} 条，警告 {n['warning']} 条，提示 {n['info']} 条"
                f"（written: {n['error']} errors, {n['warning']} warnings）")

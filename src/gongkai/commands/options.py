@@ -45,10 +45,10 @@ def make_limits(max_size: float | None = None, max_pages: int | None = None, tim
         if not sep:
             raise LimitsConfigError(f"--limit 的写法无效：{item!r}（应为 名称=值）", f"--limit expects NAME=VALUE, got {item!r}")
         settings[name] = value
-    for name, value in (("max_size", max_size), ("max_pages", max_pages), ("timeout", timeout),
+    for name, given in (("max_size", max_size), ("max_pages", max_pages), ("timeout", timeout),
                         ("max_decompressed", max_decompressed)):
-        if value is not None:
-            settings[name] = str(value)
+        if given is not None:
+            settings[name] = str(given)
     return with_settings(DEFAULT_LIMITS, settings, "--")
 
 

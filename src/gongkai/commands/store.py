@@ -86,6 +86,7 @@ def _progress(quiet: bool, what: str, counts=_ingest_counts):
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        TaskID,
         TextColumn,
         TimeElapsedColumn,
         TimeRemainingColumn,
@@ -97,15 +98,16 @@ def _progress(quiet: bool, what: str, counts=_ingest_counts):
         TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(), TextColumn("{task.fields[counts]}"),
         console=console, transient=False, refresh_per_second=4,
     )
-    state = {"task": None}
+    state: dict[str, TaskID | None] = {"task": None}
 
     def update(summary, total: int) -> None:
         done = (summary.new + summary.replaced + summary.duplicates + summary.unchanged + summary.failed
                 + summary.failed_known)
-        if state["task"] is None:
-            state["task"] = prog.add_task(what, total=total, rate="", counts="")
+        task = state["task"]
+        if task is None:
+            task = state["task"] = prog.add_task(what, total=total, rate="", counts="")
         rate = f"{done / summary.seconds:,.0f} 份/秒" if summary.seconds > 0.2 else ""
-        prog.update(state["task"], completed=done, rate=rate, counts=counts(summary))
+        prog.update(task, completed=done, rate=rate, counts=counts(summary))
 
     return prog, update
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..document import Document, Paragraph
 from ..location import Location
 from ..model import Report, Section
-from . import meta, tables
+from . import meta, scan, tables
 from .leftovers import drop_table_labels
 from .units import Unit, build_units
 
@@ -30,7 +30,7 @@ def extract(doc: Document) -> Report:
     report.contact = meta.find_contact(body[:6000])
     meta.take_signature(report)
 
-    res = tables.scan(units)
+    res = scan.scan(units)
     report.edition = tables.detect_edition(res)
     tables.fill(report, res, report.edition)
     return report
@@ -43,8 +43,8 @@ def _sections(report: Report, units: list[Unit]) -> None:
     def close():
         if current is not None:
             parts, pos = [], 0
-            for text, at in texts:
-                text = text.strip()
+            for raw, at in texts:
+                text = raw.strip()
                 if not text:
                     continue
                 current.spans.append((pos, at))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from itertools import combinations
+from itertools import combinations, pairwise
 from math import comb
 
 _TOKEN = re.compile(r"\d+(?:\.\d+)?")
@@ -59,7 +59,7 @@ def split_run(
     m = re.fullmatch(r"(\d+?)(\d+\.\d+)", joined)
     if m and parts >= 2:  # a decimal can only be the last column (an amount)
         # try every way of splitting the integer part of the amount off the rest
-        best = None
+        best_amount: tuple[tuple[int, int, int, float], list[str]] | None = None
         whole = m.group(0)
         dot = whole.index(".")
         if _ways(dot, parts) > MAX_SPLITS:  # the sum over the loop below of the ways for each head
@@ -71,16 +71,16 @@ def split_run(
             sub = split_run(head, parts - 1, None)
             if sub is not None:
                 cand = [*sub, tail]
-                score = _plausibility(cand)
-                if best is None or score > best[0]:
-                    best = (score, cand)
-        return best[1] if best else None
+                plausible = _plausibility(cand)
+                if best_amount is None or plausible > best_amount[0]:
+                    best_amount = (plausible, cand)
+        return best_amount[1] if best_amount else None
     if not joined.isdigit() or len(joined) > MAX_DIGITS or len(joined) < parts:
         return None
     if _ways(len(joined), parts) > MAX_SPLITS:
         return None
     gaps = _gap_positions(tokens)
-    best: tuple[tuple, list[str]] | None = None
+    best: tuple[tuple[int, int, int, int, float], list[str]] | None = None
     for pieces in _splits(joined, parts):
         nums = [int(p) for p in pieces]
         if constraint is not None and not constraint(nums):
@@ -112,7 +112,7 @@ def _gap_positions(tokens: list[str]) -> set[int]:
 def _plausibility(pieces: list[str]) -> tuple[int, int, int, float]:
     """Higher is likelier: equal neighbours, zeros alone, few zeros inside numbers
     (counts end in 0 more often than they hold one), then balanced lengths."""
-    equal = sum(1 for a, b in zip(pieces, pieces[1:]) if a == b)
+    equal = sum(1 for a, b in pairwise(pieces) if a == b)
     zeros = sum(1 for p in pieces if p == "0")
     inner = sum(p.rstrip("0").count("0") for p in pieces if p != "0")
     lengths = [len(p) for p in pieces if p != "0"] or [1]

@@ -14,7 +14,7 @@ _YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年度?")
 _TITLE_SUFFIX = re.compile(
     r"(?:政府)?(?:信息公开|政务公开|政府信息与政务公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|总结)(?:[（(][^）)]*[）)])?$"
 )
-_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "О": "0", "Ｏ": "0"}
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "О": "0", "Ｏ": "0"}  # noqa: RUF001  (a Cyrillic capital O, on purpose: some reports print it for the Chinese zero)
 _DATE = re.compile(
     r"^(?P<y>(?:19|20)\d{2}|[〇零○一二三四五六七八九ОＯ]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*"
     r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$"
@@ -81,6 +81,8 @@ def _to_int(text: str) -> int | None:
 
 
 def parse_date(text: str) -> dt.date | None:
+    if "日" not in text or "月" not in text or "年" not in text:
+        return None  # (most paragraphs: no date, and no need to fold them)
     t = fold(text).strip().replace(" ", "")
     m = _DATE.match(t)
     if not m:
@@ -113,10 +115,21 @@ def find_date(paragraphs: list[tuple[str, Location]], meta: dict[str, str]) -> t
     return None, None
 
 
+# Each pattern above starts with one of these words (the e-mail pattern needs an @): a match can only start
+# where the first of them is found, so the pattern is searched from there (and not at all without one).
+_CONTACT_WORDS = (("phone", _PHONE, ("联系电话", "咨询电话", "电话", "联系方式")),
+                  ("address", _ADDRESS, ("通讯地址", "通信地址", "联系地址", "办公地址", "地址")),
+                  ("postcode", _POSTCODE, ("邮政编码", "邮编")),
+                  ("email", _EMAIL, ("@",)))
+
+
 def find_contact(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    for key, rx in (("phone", _PHONE), ("address", _ADDRESS), ("postcode", _POSTCODE), ("email", _EMAIL)):
-        m = rx.search(text)
+    for key, rx, words in _CONTACT_WORDS:
+        found = [k for k in (text.find(w) for w in words) if k >= 0]
+        if not found:
+            continue
+        m = rx.search(text, 0 if key == "email" else min(found))
         if m:
             out[key] = m.group(1).strip(" 　")
     return out

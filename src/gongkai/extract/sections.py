@@ -8,8 +8,8 @@ back in number, and 三、本年度办理结果 inside table 三 names no sectio
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..formats.common import EXTRA_SECTION_KEYWORDS, SECTIONS
 from ..formats.labels import chinese_number, fold
@@ -47,9 +47,16 @@ class Heading:
     numeral_style: str  # "chinese" (五、) or "arabic" (5、)
 
 
+# What a heading starts with, looked for before the text is folded (fold makes these spaces and digits
+# ASCII): most paragraphs are not numbered and are let go at once.
+_NUMBERED = re.compile(r"[\s\u200b\ufeff]*[一二三四五六七八九十0-9\uff10-\uff19]")
+# An inline heading's numeral and separator, looked for the same way.
+_INLINE_NUMERAL = re.compile(r"[一二三四五六七八九十][\s\u200b\ufeff]*[、,，.．\ufe52]")
+
+
 def parse_heading(text: str) -> Heading | None:
     """A candidate heading: a numbered short line whose title names a known section."""
-    if len(text) > 70:
+    if len(text) > 70 or not _NUMBERED.match(text):
         return None
     m = _HEADING.match(fold(text))
     if not m:
@@ -88,15 +95,22 @@ def section_role(title: str) -> int | None:
     return best
 
 
+_OFFICIAL_TITLES = frozenset(fold(x) for sd in SECTIONS for x in (sd.title, *sd.variants))
+
+
 def _weight(h: Heading) -> int:
     """How sure we are that a candidate is a real section heading."""
+    return _title_weight(h.title, h.number, h.numeral_style)
+
+
+@lru_cache(maxsize=4096)
+def _title_weight(title: str, number: int, numeral_style: str) -> int:
     w = 1
-    if section_role(h.title) == h.number:
+    if section_role(title) == number:
         w += 2
-    if h.numeral_style == "chinese":
+    if numeral_style == "chinese":
         w += 1
-    t = fold(h.title).rstrip("。.:")
-    if any(t == fold(x) for sd in SECTIONS for x in (sd.title, *sd.variants)):
+    if fold(title).rstrip("。.:") in _OFFICIAL_TITLES:
         w += 2
     return w
 
@@ -142,6 +156,8 @@ def accept_headings(candidates: list[tuple[int, Heading]]) -> list[tuple[int, He
 
 def inline_headings(text: str) -> list[tuple[int, Heading]]:
     """Headings inside run-together text, with their character offsets."""
+    if not _INLINE_NUMERAL.search(text):
+        return []
     folded = fold(text)
     found = []
     for m in _INLINE.finditer(folded):

@@ -1,182 +1,22 @@
-"""Assembling the three tables from units: labels anchor rows, the cells after a label are its values.
-
-Values after a label belong to that label's row up to the next label, so a row the agency
-left out, or whose blank cells vanished in extraction, never takes the next row's numbers.
+"""Assembling the three tables from the rows found (scan.py): the printed cells placed in the columns
+of the right edition, run-together digits split by the table's own identities.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
 
-from ..formats import EDITIONS, SECTION_TABLE, LabelEntry, edition_markers
-from ..formats.base import Column, RowDef
-from ..formats.labels import body_key, fold, similarity
+from ..formats import EDITIONS
+from ..formats.base import Column
+from ..formats.labels import body_key, fold
 from ..location import Location
 from ..model import LabelSeen, Report
 from .digits import group_totals_constraint, row_total_constraint, split_run
+from .scan import TableScan, row_defs
 from .units import Unit
 from .values import is_value_text, make_cell
 
 _UNIT_WORDS = re.compile(r"(万元|亿元|千元|元|件|条|个|项|次|起)")
-FUZZY_THRESHOLD = 0.8
-
-
-@dataclass(slots=True)
-class Found:
-    table: str
-    row: str
-    label: Unit
-    values: list[Unit]
-    inline: bool
-    fuzzy: bool = False  # the label was recognised only by likeness (a slip in the print)
-
-
-@dataclass
-class TableScan:
-    rows: dict[tuple[str, str], Found] = field(default_factory=dict)
-    review_values: list[Unit] | None = None
-    review_inline: bool = False
-    votes: dict[str, dict[str, int]] = field(default_factory=dict)  # table -> edition -> votes
-    table_at: dict[str, Location] = field(default_factory=dict)
-
-
-@lru_cache(maxsize=None)
-def _row_defs(table: str) -> dict[str, RowDef]:
-    """Row key -> definition over every edition (the first edition's wins); shared, not to be changed."""
-    out: dict[str, RowDef] = {}
-    for ed in EDITIONS.values():
-        for r in ed.table(table).rows:
-            out.setdefault(r.key, r)
-    return out
-
-
-def scan(units: list[Unit]) -> TableScan:
-    res = TableScan()
-    markers = edition_markers()
-    block_has_label: set[int] = {u.block for u in units if u.entries and u.kind == "cell"}
-    ctx: str | None = None
-    review_headers = False
-    review_runs: list[list[Unit]] = []
-    n = len(units)
-    i = 0
-    while i < n:
-        u = units[i]
-        if u.heading:
-            ctx = SECTION_TABLE.get(u.heading.number)
-            i += 1
-            continue
-        entries = u.entries
-        if not entries and ctx in ("active", "applications") and u.kind != "para" and u.labelish:
-            entries = _fuzzy(u, ctx, res)
-        if entries:
-            tables = [e.table for e in entries]
-            if ctx not in tables:
-                ctx = tables[0]
-            res.table_at.setdefault(ctx, u.at)
-            for ed, keys in markers.items():
-                if u.key in keys:
-                    res.votes.setdefault(ctx, {}).setdefault(ed, 0)
-                    res.votes[ctx][ed] += 1
-            if ctx == "review_litigation":
-                review_headers = True
-                i += 1
-                continue
-            row_entries = [e for e in entries if e.kind == "row" and e.table == ctx]
-            if row_entries and (ctx, row_entries[0].row) not in res.rows:
-                e = row_entries[0]
-                values, group = _collect(units, i)
-                if not group:
-                    res.rows[(ctx, e.row)] = Found(ctx, e.row, u, values, u.kind == "piece", fuzzy=not u.entries)
-            i += 1
-            continue
-        if (
-            ctx == "review_litigation"
-            and review_headers
-            and u.value
-            and u.block not in block_has_label
-            and not (u.kind != "cell" and u.blank)
-        ):
-            values = []
-            j = i
-            while j < n and units[j].value and not units[j].heading and units[j].block not in block_has_label:
-                values.append(units[j])
-                j += 1
-            review_runs.append(values)
-            i = j
-            continue
-        i += 1
-    if review_runs:
-        # narrative such as 行政复议1件 may come before the table's own row of 15 numbers
-        best = max(review_runs, key=_review_score)  # max keeps the first of equals
-        res.review_values = best
-        res.review_inline = any(v.kind != "cell" for v in best)
-    return res
-
-
-def _review_score(values: list[Unit]) -> int:
-    if all(v.kind == "cell" for v in values):
-        return 3 if len(values) >= 15 else 1
-    digits = sum(ch.isdigit() for v in values for ch in v.text)
-    tokens = sum(len(v.text.split()) for v in values)
-    return 2 if tokens == 15 or digits >= 15 else 0
-
-
-def _fuzzy(u: Unit, ctx: str, res: TableScan):
-    """A label printed with a slip (由由, a missing character): the closest official row label."""
-    b = body_key(u.text)
-    best = None
-    for key, r in _row_defs(ctx).items():
-        if (ctx, key) in res.rows:
-            continue
-        for text in (r.label, *r.variants):
-            s = similarity(b, body_key(text))
-            if s >= FUZZY_THRESHOLD and (best is None or s > best[0]):
-                best = (s, r)
-    if best is None:
-        return ()
-    r = best[1]
-    eds = frozenset(ed.key for ed in EDITIONS.values() if any(x.key == r.key for x in ed.table(ctx).rows))
-    return (LabelEntry("row", ctx, r.key, r.label, eds, False),)
-
-
-def _collect(units: list[Unit], i: int) -> tuple[list[Unit], bool]:
-    """The value units after the label at ``i``; (values, True) when the label only heads a group."""
-    u = units[i]
-    n = len(units)
-    vals: list[Unit] = []
-    j = i + 1
-    if u.kind == "cell":
-        while j < n and units[j].block == u.block:
-            w = units[j]
-            if w.entries or w.labelish:
-                # another label in the same row: this one names a group (（三）不予公开)
-                return vals, not any(not v.blank for v in vals)
-            vals.append(w)
-            j += 1
-        if not vals and j < n and units[j].kind != "cell" and units[j].value and not units[j].blank:
-            vals = _run_of_values(units, j)  # label in a row of its own, numbers on the next line
-        elif not vals and j < n and units[j].kind == "cell":
-            nxt = [w for w in units[j:] if w.block == units[j].block]
-            if nxt and all(w.value for w in nxt) and any(not w.blank for w in nxt):
-                vals = nxt
-        return vals, False
-    vals = _run_of_values(units, j)
-    if not vals and j < n and units[j].entries and any(e.kind == "header" for e in u.entries):
-        return vals, True  # （六）其他处理 followed by its sub-rows: a group label
-    return vals, False
-
-
-def _run_of_values(units: list[Unit], j: int) -> list[Unit]:
-    vals = []
-    while j < len(units):
-        w = units[j]
-        if w.entries or w.heading or not w.value:
-            break
-        vals.append(w)
-        j += 1
-    return vals
 
 
 def _align(values: list[tuple[str, Location | None]], columns: tuple[Column, ...],
@@ -193,7 +33,7 @@ def _align(values: list[tuple[str, Location | None]], columns: tuple[Column, ...
     if not vals:
         return [None] * n
     out: list[tuple[str, Location | None] | None] = [None] * n
-    if has_total and len(vals) >= 2 or (has_total and len(vals) == 1 and vals[0][0].strip()):
+    if (has_total and len(vals) >= 2) or (has_total and len(vals) == 1 and vals[0][0].strip()):
         out[-1] = vals[-1]  # merged cells drop columns in the middle; the total stays last
         for k, v in enumerate(vals[:-1]):
             out[k] = v
@@ -229,7 +69,7 @@ def fill(report: Report, res: TableScan, edition_key: str | None) -> None:
         if table_key in res.votes or any(k[0] == table_key for k in res.rows):
             report.table_editions[table_key] = t_ed
         tdef = EDITIONS[t_ed].table(table_key)
-        other_defs = _row_defs(table_key)
+        other_defs = row_defs(table_key)
         own_defs = {r.key: r for r in tdef.rows}
         for (tk, rk), found in res.rows.items():
             if tk != table_key:
@@ -248,7 +88,7 @@ def fill(report: Report, res: TableScan, edition_key: str | None) -> None:
             if found.fuzzy or body_key(printed) != body_key(rdef.label):
                 report.labels.append(LabelSeen(tk, rk, printed, rdef.label, row_at, known_variant=not found.fuzzy))
             cells = {}
-            for col, p in zip(rdef.columns, placed):
+            for col, p in zip(rdef.columns, placed, strict=True):  # _align gives one per column
                 cells[col.key] = make_cell(p[0], p[1]) if p else make_cell("" if not found.values else None, row_at)
             report.tables.setdefault(table_key, {})[rk] = cells
             report.row_at[f"{tk}.{rk}"] = row_at
@@ -263,11 +103,12 @@ def _fill_review(report: Report, res: TableScan) -> None:
     parts = size * len(tdef.rows)
     values = res.review_values or []
     if res.review_inline:
-        placed = _inline_values(values, parts, group_totals_constraint(size))
+        printed = _inline_values(values, parts, group_totals_constraint(size))
     else:
-        placed = [(v.text, v.at) for v in values]
-    placed = _align(placed, tuple(c for r in tdef.rows for c in r.columns), False)
+        printed = [(v.text, v.at) for v in values]
+    placed = _align(printed, tuple(c for r in tdef.rows for c in r.columns), False)
     out = report.tables.setdefault("review_litigation", {})
+    row_at = values[0].at if values else res.table_at.get("review_litigation")
     k = 0
     for r in tdef.rows:
         cells = {}
@@ -276,7 +117,8 @@ def _fill_review(report: Report, res: TableScan) -> None:
             cells[c.key] = make_cell(p[0], p[1]) if p else make_cell("", None)
             k += 1
         out[r.key] = cells
-        report.row_at[f"review_litigation.{r.key}"] = values[0].at if values else res.table_at.get("review_litigation")
+        if row_at is not None:
+            report.row_at[f"review_litigation.{r.key}"] = row_at
 
 
 def _table_edition(res: TableScan, table_key: str) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import pairwise
 
 from ..document import Document, Paragraph, Row
 from ..formats import EDITIONS, LabelEntry, label_index
@@ -31,7 +32,6 @@ class Unit:
     entries: tuple[LabelEntry, ...] = ()
     value: bool = False  # a number, a nil marker or blank
     heading: Heading | None = None
-    section: int = 0  # number of the section it sits in (0 before the first)
 
     @property
     def blank(self) -> bool:
@@ -120,7 +120,7 @@ def _split_chunk(text: str, at: Location, start: int) -> list[tuple[str, Locatio
     matches = list(rx.finditer(folded))
     if not matches:
         return None
-    segments = [folded[a.end() : b.start()] for a, b in zip(matches, matches[1:])]
+    segments = [folded[a.end() : b.start()] for a, b in pairwise(matches)]
     segments.append(folded[matches[-1].end() :])
     head = folded[: matches[0].start()]
     if len(matches) == 1:
@@ -149,17 +149,20 @@ def _split_chunk(text: str, at: Location, start: int) -> list[tuple[str, Locatio
 def build_units(doc: Document) -> list[Unit]:
     """Flatten the document: headings found, run-together paragraphs split, labels looked up."""
     raw: list[Unit] = []
+    paras: list[int] = []  # where the paragraphs are in ``raw``
     block_id = 0
     for block in doc.blocks:
         block_id += 1
         if isinstance(block, Row):
             for cell in block.cells:
                 text = cell.text
-                if _MULTI_NUMBERS.match(text):  # several numbers in one cell: a row run into a cell
+                value, key, entries, multi = _cell_facts(text) if len(text) <= 200 else _facts(text)
+                if multi:  # several numbers in one cell: a row run into a cell
                     for piece in text.split():
-                        raw.append(Unit(piece, cell.at, block_id, "cell"))
+                        value, key, entries, _ = _cell_facts(piece) if len(piece) <= 200 else _facts(piece)
+                        raw.append(Unit(piece, cell.at, block_id, "cell", key, entries, value))
                 else:
-                    raw.append(Unit(text, cell.at, block_id, "cell"))
+                    raw.append(Unit(text, cell.at, block_id, "cell", key, entries, value))
         elif isinstance(block, Paragraph):
             text = block.text
             if len(text) > 120:
@@ -168,46 +171,50 @@ def build_units(doc: Document) -> list[Unit]:
                     pos = 0
                     for off, h in inline:
                         if off > pos:
+                            paras.append(len(raw))
                             raw.append(Unit(text[pos:off], block.at.at_char(pos + 1), block_id, "para"))
                             block_id += 1
                         end = off + len(h.printed)
-                        u = Unit(text[off:end], block.at.at_char(off + 1), block_id, "para")
-                        u.heading = h
-                        raw.append(u)
+                        paras.append(len(raw))
+                        raw.append(Unit(text[off:end], block.at.at_char(off + 1), block_id, "para", heading=h))
                         block_id += 1
                         pos = end
                     if pos < len(text):
+                        paras.append(len(raw))
                         raw.append(Unit(text[pos:], block.at.at_char(pos + 1), block_id, "para"))
                     continue
+            paras.append(len(raw))
             raw.append(Unit(text, block.at, block_id, "para"))
 
     # Section headings: paragraphs only, in a forward-moving sequence.
     candidates = []
-    for i, u in enumerate(raw):
-        if u.kind == "para":
-            h = u.heading or parse_heading(u.text)
-            if h:
-                candidates.append((i, h))
-            u.heading = None
-    for i, h in accept_headings(candidates):
+    for i in paras:
+        u = raw[i]
+        heading = u.heading or parse_heading(u.text)
+        if heading:
+            candidates.append((i, heading))
+        u.heading = None
+    accepted = accept_headings(candidates)
+    for i, h in accepted:
         raw[i].heading = h
 
-    units: list[Unit] = []
-    section = 0
-    any_heading = any(u.heading for u in raw)
+    # Paragraphs (cells were classified as they were made): a paragraph holding table rows run
+    # together becomes its pieces.
+    any_heading = bool(accepted)
+    section = 0  # the number of the section a paragraph sits in (0 before the first)
     next_block = block_id + 1
-    for u in raw:
+    split: list[tuple[int, list[Unit]]] = []
+    for i in paras:
+        u = raw[i]
         if u.heading:
             section = u.heading.number
-            u.section = section
-            units.append(u)
             continue
-        u.section = section
-        if u.kind == "para" and (not any_heading or 2 <= section <= 4 or _looks_tabular(u.text)):
-            pieces = _split_inline(u.text, u.at) if len(u.text) > 2 else None
+        if (not any_heading or 2 <= section <= 4 or _looks_tabular(u.text)) and len(u.text) > 2:
+            pieces = _split_inline(u.text, u.at)
             if pieces:
+                made = []
                 for text, at, kind in pieces:
-                    p = Unit(text, at, next_block, "para" if kind == "para" else "piece", section=section)
+                    p = Unit(text, at, next_block, "para" if kind == "para" else "piece")
                     next_block += 1
                     if kind == "label":
                         p.key, p.entries = lookup(text)
@@ -216,11 +223,34 @@ def build_units(doc: Document) -> list[Unit]:
                     else:
                         p.key = label_key(text)
                         p.value = is_value_text(text) or _value_like_segment(text)
-                    units.append(p)
+                    made.append(p)
+                split.append((i, made))
                 continue
         _classify(u)
-        units.append(u)
+    if not split:
+        return raw
+    units: list[Unit] = []
+    done = 0
+    for i, made in split:
+        units.extend(raw[done:i])
+        units.extend(made)
+        done = i + 1
+    units.extend(raw[done:])
     return units
+
+
+def _facts(text: str) -> tuple[bool, str, tuple[LabelEntry, ...], bool]:
+    """(value, key, entries) of a cell's text as :func:`_classify` finds them, and whether it holds
+    several numbers."""
+    if _MULTI_NUMBERS.match(text):
+        return False, "", (), True
+    u = Unit(text, _NOWHERE, 0, "cell")
+    _classify(u)
+    return u.value, u.key, u.entries, False
+
+
+_NOWHERE = Location()
+_cell_facts = lru_cache(maxsize=16384)(_facts)  # short cell texts recur in every report (labels, 0, blanks)
 
 
 def _looks_tabular(text: str) -> bool:

@@ -64,11 +64,20 @@ def is_value_text(text: str) -> bool:
 def make_cell(raw: str | None, at: Location | None) -> Cell:
     if raw is None:
         return Cell(None, None, at)
+    value, text = _cached_reading(raw) if len(raw) <= 64 else _reading(raw)
+    return Cell(value, text, at)
+
+
+def _reading(raw: str) -> tuple[int | float | None, str]:
+    """(value, text as kept) of a printed cell."""
     text = raw.strip(" \t\r\n\u3000\xa0")
     if not text or is_nil(text):
-        return Cell(None, text, at)
+        return None, text
     value, _unit = parse_number(text)
-    return Cell(value, text, at)
+    return value, text
+
+
+_cached_reading = lru_cache(maxsize=16384)(_reading)  # the same few cell texts fill every report
 
 
 def small_int(text: object, digits: int = 9) -> int | None:

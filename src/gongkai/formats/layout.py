@@ -160,7 +160,7 @@ def _applications(ed: Edition, t: TableDef) -> Grid:
     for i, c in enumerate(columns[1:-1], start=1):
         cells.append(GridCell(2, nlabel + i, c.label, kind="head"))
     started: set[str] = set()
-    for i, (r, chain) in enumerate(zip(t.rows, chains)):
+    for i, (r, chain) in enumerate(zip(t.rows, chains, strict=True)):
         row = head + i
         for depth, g in enumerate(chain):
             if g in started:

@@ -18,7 +18,7 @@ def parse(raw: bytes, name: str | None, kind: str) -> Any:
     except UnicodeDecodeError as exc:
         raise DataError(f"数据文件不是 UTF-8 编码：{name}", f"{name} is not UTF-8") from exc
     try:
-        return json.loads(text) if kind == "json" else yaml.load(text, Loader=_NoAliasLoader)  # a SafeLoader
+        return json.loads(text) if kind == "json" else yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506  a SafeLoader
     except Exception as exc:  # a syntax error, reported with its position
         what = "JSON" if kind == "json" else "YAML"
         raise DataError(f"{what} 格式有误（{name}）：{exc}", f"invalid {what} in {name}: {exc}") from exc

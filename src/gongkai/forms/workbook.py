@@ -61,7 +61,7 @@ def read_workbook(data: bytes, name: str | None = None) -> Report:
     try:
         values = load_workbook(io.BytesIO(data), data_only=True)
         formulas = load_workbook(io.BytesIO(data), data_only=False)
-    except Exception as exc:  # noqa: BLE001  whatever openpyxl raises on a file it cannot open
+    except Exception as exc:  # whatever openpyxl raises on a file it cannot open
         raise FormError(f"无法作为 Excel 文件打开：{name}（{type(exc).__name__}）",
                         f"cannot open {name} as an Excel workbook: {exc}") from exc
     if INFO not in values.sheetnames:
@@ -145,7 +145,7 @@ def _cell(v) -> Cell:
         return Cell(None, "", None)
     if isinstance(v, bool):
         return Cell(None, str(v), None)
-    if isinstance(v, float) and not math.isfinite(v) or isinstance(v, (int, float)) and abs(v) >= 10 ** MAX_DIGITS:
+    if (isinstance(v, float) and not math.isfinite(v)) or (isinstance(v, (int, float)) and abs(v) >= 10 ** MAX_DIGITS):
         return Cell(None, str(v), None)  # no count is this large: kept as printed, reported as not a number
     if isinstance(v, float) and v.is_integer():
         v = int(v)

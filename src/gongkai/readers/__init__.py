@@ -14,8 +14,10 @@ import signal
 import stat
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from types import FrameType
+from typing import Any, BinaryIO, Literal
 
 from ..document import Document, Source
 from ..errors import GongkaiError, LimitExceeded, ReadError
@@ -40,7 +42,7 @@ def sniff(data: bytes, name: str | None = None) -> str:
     head = data[:4096]
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
         return "pdf"
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         if head[30:38] == b"mimetype" and head[38:80].startswith(b"application/vnd.oasis.opendocument.text"):
             return "odt"  # OpenDocument puts its type first, stored, right after the first member header
         return "docx"  # the docx reader tells an archive that is not a Word document
@@ -61,12 +63,9 @@ def sniff(data: bytes, name: str | None = None) -> str:
 
 
 def _utf16_probe(head: bytes) -> bytes:
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        encoding = "utf-16"
-    else:
-        encoding = utf16_without_bom(head)
-        if encoding is None:
-            return b""
+    encoding = "utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else utf16_without_bom(head)
+    if encoding is None:
+        return b""
     try:
         return head.decode(encoding, "ignore").lower().encode("ascii", "ignore")
     except UnicodeError:
@@ -160,12 +159,12 @@ class time_limit:
     (a stray alarm then cannot end the process, and the next file saves two system calls);
     another handler is put back."""
 
-    __slots__ = ("seconds", "armed", "previous")
+    __slots__ = ("armed", "previous", "seconds")
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.armed = False
-        self.previous = None
+        self.previous: Callable[[int, FrameType | None], Any] | int | None = None
 
     def __enter__(self) -> time_limit:
         seconds = self.seconds
@@ -186,7 +185,7 @@ class time_limit:
         self.armed = True
         return self
 
-    def __exit__(self, kind, value, tb) -> bool:
+    def __exit__(self, kind, value, tb) -> Literal[False]:
         if not self.armed:
             return False
         signal.setitimer(signal.ITIMER_REAL, 0)

@@ -115,7 +115,7 @@ def tokenize(data: bytes) -> list:
             elif len(target) % 2:
                 raise _Unsure("odd dictionary")
             else:
-                parent.append({literal_name(k): v for k, v in zip(target[::2], target[1::2]) if v is not None})
+                parent.append({literal_name(k): v for k, v in zip(target[::2], target[1::2], strict=True) if v is not None})
             target = parent
             append = target.append
         elif bad:

@@ -132,10 +132,10 @@ class FileChecks:
                 node = follow(node)
                 if not isinstance(node, dict):
                     continue
-                for key, value in node.items():
+                for key, ref in node.items():
                     if key == "Parent":
                         continue
-                    value = follow(value)
+                    value = follow(ref)
                     if key == "Kids":
                         kids = value
                 if isinstance(kids, list):
@@ -161,16 +161,16 @@ class FileChecks:
         resources = follow(resources)
         if not isinstance(resources, dict) or depth > self.limits.max_nesting:
             return
-        for key, value in resources.items():
-            value = follow(value)
+        for key, ref in resources.items():
+            value = follow(ref)
             if not isinstance(value, dict):
                 continue
-            for item in value.values():
-                if isinstance(item, PDFObjRef):
-                    if item.objid in self.walked:
+            for entry in value.values():
+                if isinstance(entry, PDFObjRef):
+                    if entry.objid in self.walked:
                         continue
-                    self.walked.add(item.objid)
-                item = follow(item)
+                    self.walked.add(entry.objid)
+                item = follow(entry)
                 if key == "Font":
                     self._font(item)
                 elif key == "XObject" and isinstance(item, PDFStream) and follow(item.get("Subtype")) is _FORM:
@@ -189,8 +189,8 @@ class FileChecks:
             self._stream(cmap)
             self._spend_entries(cmap_entries(cmap.get_data()))
         descendants = follow(font.get("DescendantFonts"))
-        for cid_font in [font] + (list(descendants) if isinstance(descendants, list) else []):
-            cid_font = follow(cid_font)
+        for ref in [font] + (list(descendants) if isinstance(descendants, list) else []):
+            cid_font = follow(ref)
             if not isinstance(cid_font, dict):
                 continue
             self._spend_entries(width_entries(follow(cid_font.get("W")), 3)
@@ -365,8 +365,8 @@ def cmap_entries(data: bytes) -> int:
     bytes of codes whose beginnings agree (pdfminer skips other cidranges)."""
     n = 0
     for kind, body in _RANGES.findall(data):
-        for start_hex, end_hex, array in _RANGE.findall(body):
-            start_hex, end_hex = _SPACE.sub(b"", start_hex), _SPACE.sub(b"", end_hex)
+        for raw_start, raw_end, array in _RANGE.findall(body):
+            start_hex, end_hex = _SPACE.sub(b"", raw_start), _SPACE.sub(b"", raw_end)
             if len(start_hex) != len(end_hex) or not start_hex:
                 continue
             start, end = bytes.fromhex(_even(start_hex).decode()), bytes.fromhex(_even(end_hex).decode())
@@ -390,8 +390,8 @@ def width_entries(widths: object, group: int) -> int:
         return 0
     n = 0
     run: list[int | float] = []
-    for v in widths:
-        v = follow(v)
+    for ref in widths:
+        v = follow(ref)
         if isinstance(v, list):
             n += len(v)
             run = []

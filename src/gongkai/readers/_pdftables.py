@@ -135,7 +135,7 @@ def ruling_edges(page: Page) -> list[dict]:
             edges.extend(e for e in obj_to_edges(rect) if max(e["width"], e["height"]) >= MIN_EDGE)
     for obj in page.lines + page.curves:
         if _visible(obj):
-            _straight_edges(obj.get("path") or list(zip(["m"] + ["l"] * (len(obj["pts"]) - 1), obj["pts"])),
+            _straight_edges(obj.get("path") or list(zip(["m"] + ["l"] * (len(obj["pts"]) - 1), obj["pts"], strict=False)),
                             edges)
     return edges
 

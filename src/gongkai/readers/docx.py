@@ -39,6 +39,7 @@ import threading
 import zipfile
 import zlib
 from collections.abc import Callable
+from functools import partial
 
 from lxml import etree
 
@@ -177,7 +178,8 @@ def _prolog_end(data: bytes) -> int:
 
 def read(data: bytes, source: Source, limits: Limits) -> Document:
     root = parse_xml(document_xml(data, limits), limits)
-    names = _STRICT if root.tag.startswith("{" + _W_STRICT_NS) else _TRANSITIONAL
+    tag = root.tag  # a str once parsed (lxml's type allows what a program may set)
+    names = _STRICT if isinstance(tag, str) and tag.startswith("{" + _W_STRICT_NS) else _TRANSITIONAL
     doc = Document(source=source)
     _Walker(names, doc, limits).run(root)
     return doc
@@ -201,7 +203,7 @@ def document_xml(data: bytes, limits: Limits) -> bytes:
 def open_archive(data: bytes, limits: Limits) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
     """An Office or OpenDocument archive, checked against the limits (members, sizes, compression
     ratio, encryption) before anything is inflated; with its members by lower-case name."""
-    if not data or not data[:4096].strip(b"\x00 \t\r\n") and not data.strip(b"\x00 \t\r\n"):
+    if not data or (not data[:4096].strip(b"\x00 \t\r\n") and not data.strip(b"\x00 \t\r\n")):
         raise ReadError("文件是空的，没有任何内容", "the file is empty", reason="empty")
     if data.startswith(_OLE2):
         if ENCRYPTED_PACKAGE in data:
@@ -400,11 +402,13 @@ class _Walker:
                 ptag = parent.tag
                 if ptag == n.rPr:  # a deleted paragraph mark (in the paragraph's properties)
                     ppr = parent.getparent()
-                    if ppr is not None and ppr.tag == n.pPr and ppr.getparent() is not None:
-                        self.mark_deleted.add(ppr.getparent())
+                    para = ppr.getparent() if ppr is not None and ppr.tag == n.pPr else None
+                    if para is not None:
+                        self.mark_deleted.add(para)
                 elif ptag == n.trPr:  # a deleted row
-                    if parent.getparent() is not None:
-                        self.skipped.add(parent.getparent())
+                    row = parent.getparent()
+                    if row is not None:
+                        self.skipped.add(row)
                 else:  # deleted or moved-away content
                     doomed.append(el)
             elif tag == n.vanish:
@@ -426,7 +430,9 @@ class _Walker:
             anchor = box.getparent()
             while anchor is not None and anchor.tag != n.p:
                 anchor = anchor.getparent()
-            box.getparent().remove(box)
+            holder = box.getparent()
+            if holder is not None:  # always: a text box sits inside a drawing or shape
+                holder.remove(box)
             self.boxes.setdefault(anchor, []).append(box)
             detached.append(box)
         self._read_texts(root)
@@ -445,7 +451,7 @@ class _Walker:
         hidden = 0  # open fields in their instruction part
         for el in tree.iter(p, *n.text_tags):
             tag = el.tag
-            if tag == t or tag == mt:
+            if tag in (t, mt):
                 if not hidden:
                     text = el.text
                     if text:
@@ -463,13 +469,13 @@ class _Walker:
                     if fields and fields[-1]:
                         fields[-1] = False
                         hidden -= 1
-                elif kind == "end" and fields:
-                    if fields.pop():
-                        hidden -= 1
+                elif kind == "end" and fields and fields.pop():  # it was still in its instruction part
+                    hidden -= 1
             elif hidden:
                 continue
             elif tag == n.tab or tag == n.ptab:
-                if el.getparent().tag == n.r:  # not a tab stop of the paragraph's properties
+                run = el.getparent()
+                if run is not None and run.tag == n.r:  # not a tab stop of the paragraph's properties
                     parts.append("\t")
             elif tag == n.br or tag == n.cr:
                 parts.append("\n")
@@ -533,7 +539,7 @@ class _Walker:
     def _text_box(self, box: etree._Element, depth: int) -> None:
         self.text_boxes += 1
         counter = [0]
-        self._blocks(box, depth, lambda k=self.text_boxes: _next(counter, k))
+        self._blocks(box, depth, partial(_next, counter, self.text_boxes))
 
     # -- tables
 
@@ -598,9 +604,9 @@ class _Walker:
             tag = child.tag
             if tag == want:
                 found.append(child)
-            elif tag not in n.props and isinstance(tag, str) and tag not in n.blocks and len(child):
-                if depth < self.limits.max_nesting:
-                    found.extend(self._items(child, want, depth + 1))
+            elif (tag not in n.props and isinstance(tag, str) and tag not in n.blocks and len(child)
+                  and depth < self.limits.max_nesting):
+                found.extend(self._items(child, want, depth + 1))
         return found
 
 

@@ -341,8 +341,8 @@ def _read_meta(root: etree._Element, doc: Document) -> None:
             doc.meta.setdefault("来源", content)
     if "原文链接" not in doc.meta:
         for link in (head if head is not None else root).iter("link"):
-            if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
-                doc.meta["原文链接"] = link.get("href").strip()
+            if (link.get("rel") or "").lower() == "canonical" and (href := link.get("href")):
+                doc.meta["原文链接"] = href.strip()
                 break
 
 
@@ -406,7 +406,7 @@ class _Tree:
         if n > limits.max_elements:
             raise _too_many_elements(limits)
         self.els, self.n = els, n
-        index = {e: i for i, e in enumerate(els)}
+        index: dict[etree._Element | None, int] = {e: i for i, e in enumerate(els)}  # (getparent() may be None)
         parent = [index.get(e.getparent(), -1) for e in els]
         tags = [e.tag for e in els]
         texts = [e.text for e in els]
@@ -417,7 +417,7 @@ class _Tree:
         end = list(range(1, n + 1))
         for i in range(n - 1, 0, -1):
             p = parent[i]
-            if end[i] > end[p]:  # noqa: PLR1730  (faster than max() in this loop over every element)
+            if end[i] > end[p]:  # (faster than max() in this loop over every element)
                 end[p] = end[i]
         self.parent, self.tags, self.texts, self.tails, self.end = parent, tags, texts, tails, end
 
@@ -621,8 +621,8 @@ class _Tree:
         """Does element ``i`` hold report-like text outside its child ``best``?"""
         parts = [self.texts[i] or ""]
         for k in self.children(i):
-            if self.tails[k]:
-                parts.append(self.tails[k])
+            if tail := self.tails[k]:
+                parts.append(tail)
         for k in kids:
             if k != best:
                 parts.append(self.plain_text(k))
@@ -637,14 +637,14 @@ class _Tree:
         j, stop = i, end[i]
         while j < stop:
             if j != i and (tags[j] == "a" or self.skipped(j)):
-                if tails[j]:
-                    parts.append(tails[j])
+                if tail := tails[j]:
+                    parts.append(tail)
                 j = end[j]
                 continue
-            if texts[j]:
-                parts.append(texts[j])
-            if j != i and tails[j]:
-                parts.append(tails[j])
+            if text := texts[j]:
+                parts.append(text)
+            if j != i and (tail := tails[j]):
+                parts.append(tail)
             j += 1
         return "".join(parts)
 
@@ -670,8 +670,8 @@ class _Tree:
         for j in range(content, self.end[content]):
             for t in (self.texts[j], self.tails[j] if j != content else None):
                 if t and not t.isspace():
-                    t = t.strip()
-                    if len(t) <= 60 and ("报告" in t or "年报" in t) and not t.endswith(_SENTENCE_ENDS):
+                    line = t.strip()
+                    if len(line) <= 60 and ("报告" in line or "年报" in line) and not line.endswith(_SENTENCE_ENDS):
                         return None
                     chunks += 1
             if chunks >= 3:
@@ -796,34 +796,34 @@ class _Emitter:
                     self.brk()
                     if tag == "pre":
                         self.pre -= 1
-                if k != start and tails[k]:
-                    self.text(tails[k], k)
+                if k != start and (tail := tails[k]):
+                    self.text(tail, k)
             if j >= stop:
                 break
             tag = tags[j]
             if (flags[j] or (tag in _LISTISH and p_anchors[end[j]] - p_anchors[j] >= 3)) and j != start and \
                     tree.skipped(j):
-                if tails[j]:
-                    self.text(tails[j], j)
+                if tail := tails[j]:
+                    self.text(tail, j)
                 j = end[j]
                 continue
             if tag == "br":
                 self.brk()
-                if j != start and tails[j]:
-                    self.text(tails[j], j)
+                if j != start and (tail := tails[j]):
+                    self.text(tail, j)
                 j = end[j]
                 continue
             if tag == "table" and self.table(j):
-                if j != start and tails[j]:
-                    self.text(tails[j], j)
+                if j != start and (tail := tails[j]):
+                    self.text(tail, j)
                 j = end[j]
                 continue
             if tag in _BLOCK:
                 self.brk()
                 if tag == "pre":
                     self.pre += 1
-            if texts[j]:
-                self.text(texts[j], j)
+            if text := texts[j]:
+                self.text(text, j)
             stack.append(j)
             j += 1
 
@@ -846,7 +846,7 @@ class _Emitter:
         n_rows = len(rows)
         spans: dict[int, tuple[int, int]] = {}  # first column -> (width, last row it covers)
         cover: dict[int, int] = {}  # covered column -> first column of its span
-        for r, (tr, cells) in enumerate(zip(rows, cells_by_row), start=1):
+        for r, (tr, cells) in enumerate(zip(rows, cells_by_row, strict=True), start=1):  # a list per row
             out: list[Cell] = []
             deferred: list[int] = []
             col = chars = 0
@@ -855,21 +855,21 @@ class _Emitter:
                 if col in cover:
                     col = self._covered(spans, cover, col, row_at, out)
                 get = els[c].get
-                colspan = get("colspan")
-                colspan = 1 if colspan is None else (_span(colspan, _MAX_COLSPAN) or 1)
-                rowspan = get("rowspan")
-                if rowspan is not None:
-                    rowspan = _span(rowspan, _MAX_ROWSPAN)
+                colspan_attr = get("colspan")
+                colspan = 1 if colspan_attr is None else (_span(colspan_attr, _MAX_COLSPAN) or 1)
+                rowspan_attr = get("rowspan")
+                if rowspan_attr is not None:
+                    rowspan = _span(rowspan_attr, _MAX_ROWSPAN)
                     if rowspan == 0:  # HTML: to the end of the table
                         rowspan = n_rows - r + 1
                 else:
                     rowspan = 1
                 e = end[c]
                 if e == c + 1:  # a cell with no elements inside
-                    text = _clean(texts[c]) if texts[c] else ""
+                    text = _clean(own) if (own := texts[c]) else ""
                 elif e == c + 2 and tags[c + 1] not in _NOT_FIRST and not flags[c + 1] and \
                         _blank(texts[c]) and _blank(tails[c + 1]):  # <td><p>23</p></td>
-                    text = _clean(texts[c + 1]) if texts[c + 1] else ""
+                    text = _clean(inner) if (inner := texts[c + 1]) else ""
                 else:
                     text = self.cell_text(c, deferred)
                 chars += len(text)
@@ -929,7 +929,7 @@ class _Emitter:
         tags, texts, tails, end = tree.tags, tree.texts, tree.tails, tree.end
         stop = end[c]
         if stop == c + 1:
-            return _clean(texts[c]) if texts[c] else ""
+            return _clean(own) if (own := texts[c]) else ""
         if stop == c + 2:  # one child without children: <td><p>23</p></td>
             tag = tags[c + 1]
             if tag != "br" and tag != "table" and tree.flags[c + 1] != 1 and _blank(texts[c]) and \
@@ -948,7 +948,7 @@ class _Emitter:
         ):  # the common case: text in a <p> or <span>s, no line breaks
             return _clean(_text_of(tree.els[c]))
         lines: list[str] = []
-        cur: list[str] = [texts[c]] if texts[c] else []
+        cur: list[str] = [own] if (own := texts[c]) else []
         stack: list[int] = []
         j = c + 1
         while True:
@@ -957,8 +957,8 @@ class _Emitter:
                 if tags[k] in _BLOCK and cur:
                     lines.append("".join(cur))
                     cur = []
-                if tails[k]:
-                    cur.append(tails[k])
+                if tail := tails[k]:
+                    cur.append(tail)
             if j >= stop:
                 break
             tag = tags[j]
@@ -968,15 +968,15 @@ class _Emitter:
                 if cur:
                     lines.append("".join(cur))
                     cur = []
-                if tails[j]:
-                    cur.append(tails[j])
+                if tail := tails[j]:
+                    cur.append(tail)
                 j = end[j]
                 continue
             if tag in _BLOCK and cur:
                 lines.append("".join(cur))
                 cur = []
-            if texts[j]:
-                cur.append(texts[j])
+            if text := texts[j]:
+                cur.append(text)
             stack.append(j)
             j += 1
         if cur:

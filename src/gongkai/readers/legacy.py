@@ -17,6 +17,7 @@ OLE2 container holding an ``EncryptedPackage`` stream, and an encrypted .doc/.wp
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import resource
 import shutil
@@ -119,7 +120,8 @@ def _fib_encrypted(data: bytes) -> bool:
         return sid
 
     entries: dict[str, tuple[int, int]] = {}  # stream name -> (start sector, length)
-    sid, seen = first_dir, set()
+    sid = first_dir
+    seen: set[int] = set()
     while sid < 0xFFFFFFFA and sid not in seen and len(seen) < 4096:
         seen.add(sid)
         chunk = sector(sid)
@@ -201,7 +203,7 @@ def convert_to_docx(data: bytes, fmt: str, limits: Limits) -> bytes:
         try:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                     env=env, cwd=work, start_new_session=True,
-                                    preexec_fn=_memory_cap(limits.max_converter_bytes))
+                                    preexec_fn=_memory_cap(limits.max_converter_bytes))  # noqa: PLW1509  see _memory_cap
         except OSError as exc:
             raise ReadError(
                 f"无法启动 LibreOffice（{soffice}）。{INSTALL_HINT_ZH}",
@@ -236,10 +238,8 @@ def _memory_cap(size: int):
     that a hostile document cannot make it take the machine's memory."""
 
     def cap() -> None:  # runs in the child between fork and exec: one system call, nothing that takes a lock
-        try:
+        with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (size, size))
-        except (ValueError, OSError):
-            pass
 
     return cap
 
@@ -252,10 +252,8 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
             proc.kill()
     except (ProcessLookupError, PermissionError):
         pass
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         proc.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        pass
 
 
 # One LibreOffice profile per process and thread: creating one costs about a second, and two

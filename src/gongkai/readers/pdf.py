@@ -375,7 +375,7 @@ class _Reader:
                     break
             else:
                 flow.append(ch)
-        tables = [t for grid, cs in zip(grids, in_table) if (t := _ruled_table(grid, cs)) is not None]
+        tables = [t for grid, cs in zip(grids, in_table, strict=True) if (t := _ruled_table(grid, cs)) is not None]
         lines = [_make_line(cs) for cs in _group_lines(flow)]
         self.pages.append(_PageItems(page.page_number, page.height, tables, lines))
 
@@ -432,7 +432,7 @@ class _Reader:
                 table_no += 1
                 if not (i == 0 and self.tail_is_table):  # a table going on from the page before
                     self.table += 1
-                for r, (cells, complete) in enumerate(zip(item.rows, item.complete), start=1):
+                for r, (cells, complete) in enumerate(zip(item.rows, item.complete, strict=True), start=1):
                     blocks.append(Row([Cell(t, at_cell(table_no, r, c, page)) for c, t in enumerate(cells, start=1)],
                                       at_cell(table_no, r, None, page), self.table, complete))
             if len(blocks) > self.limits.max_blocks:

@@ -19,7 +19,7 @@ from ..document import Cell, Document, Paragraph, Row, Source
 from ..errors import LimitExceeded, ReadError
 from ..extract.sections import looks_like_section_heading
 from ..limits import Limits
-from ..location import at_line
+from ..location import at_line, line_locations
 from .encoding import decode_text
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
@@ -29,6 +29,7 @@ _ATX = re.compile(r"^#{1,6}\s+")
 _CRAWLER_RULE = re.compile(r"^=+\s*正文\s*=+$")
 _HEADER_FIELD = re.compile(r"^([^:：]{1,12})[:：]\s*(.*)$")
 _BLANKS = " \u3000\xa0\u200b\ufeff\r"
+_BLANKS_TAB = _BLANKS + "\t"
 
 
 def read(data: bytes, source: Source, limits: Limits) -> Document:
@@ -44,7 +45,7 @@ def read(data: bytes, source: Source, limits: Limits) -> Document:
     doc = Document(source=source)
     lines = text.split("\n")
     lines, first = _split_crawler_header(lines, doc)
-    _read_lines(lines, first, doc, limits)
+    _read_lines(lines, first, doc, limits, text)
     return doc
 
 
@@ -59,7 +60,7 @@ def _looks_binary(text: str) -> bool:
 
 def text_to_blocks(text: str, doc: Document, first_line: int = 1, limits: Limits | None = None) -> None:
     """Append the blocks of ``text`` to ``doc`` (used by readers that end up with text)."""
-    _read_lines(text.split("\n"), first_line, doc, limits)
+    _read_lines(text.split("\n"), first_line, doc, limits, text)
 
 
 def _split_crawler_header(lines: list[str], doc: Document) -> tuple[list[str], int]:
@@ -74,55 +75,77 @@ def _split_crawler_header(lines: list[str], doc: Document) -> tuple[list[str], i
     return lines, 1
 
 
-def _read_lines(lines: list[str], first: int, doc: Document, limits: Limits | None) -> None:
+def _read_lines(lines: list[str], first: int, doc: Document, limits: Limits | None, marks: str | None = None) -> None:
+    """The blocks of ``lines`` (line ``first`` of the file first); ``marks``: the text they were split from,
+    when the caller has it (a carriage return or a bookmark looked for once in it)."""
     blocks = doc.blocks
     table = -1
     row: Row | None = None  # the open one-cell-per-line row
     in_table = False  # the previous line belonged to a table
     after_cell = False  # the previous line was a cell line (a continuation may follow)
     max_blocks = limits.max_blocks if limits else 1 << 30
-    for n, raw in enumerate(lines, start=first):
-        line = raw.rstrip("\r")
-        if "[bookmark" in line:
-            line = _BOOKMARK.sub("", line)
+    # what most files never hold is looked for once, not on every line
+    crs = any("\r" in line for line in lines) if marks is None else "\r" in marks
+    bookmarks = any("[bookmark" in line for line in lines) if marks is None else "[bookmark" in marks
+    known = line_locations(first + len(lines))
+    last_known = len(known) - 1
+    for n, line in enumerate(lines, start=first):
+        if crs:
+            line = line.rstrip("\r")  # noqa: PLW2901  (the line cleaned in place: this loop runs over every line)
+        if bookmarks and "[bookmark" in line:
+            line = _BOOKMARK.sub("", line)  # noqa: PLW2901  (likewise)
+        if "\t" in line:
+            at = known[n] if n <= last_known else at_line(n)
+            if line[0] == "\t" and line.find("\t", 1) < 0:  # one cell per line
+                if row is None:
+                    if not in_table:
+                        table += 1
+                    row = Row([], at, table)
+                    blocks.append(row)
+                    if len(blocks) > max_blocks:
+                        raise _too_many(max_blocks)
+                row.cells.append(Cell(line.strip(_BLANKS_TAB), at))  # (the tab is the line's first character)
+                in_table = after_cell = True
+            else:  # a tab-separated row
+                if not in_table:
+                    table += 1
+                blocks.append(Row([Cell(c.strip(_BLANKS), at_line(n, k)) for k, c in enumerate(line.split("\t"), start=1)],
+                                  at, table))
+                in_table, row, after_cell = True, None, False
+                if len(blocks) > max_blocks:
+                    raise _too_many(max_blocks)
+            continue
         stripped = line.strip(_BLANKS)
-        tabs = line.count("\t")
-        if tabs == 0 and not stripped:
+        if not stripped:
             row = None
             after_cell = False
             continue  # a blank line ends a row but not the table
-        at = at_line(n)
-        if tabs == 0 and stripped[0] in "-=*_#" and _RULE_LINE.match(stripped):
-            continue
-        if tabs == 0 and stripped[0] == "#":
-            stripped = _ATX.sub("", stripped) or stripped
-        if tabs == 0 and stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
-            if _MD_SEPARATOR.match(stripped):
+        lead = stripped[0]
+        if lead in "-=*_#|":
+            if lead != "|" and _RULE_LINE.match(stripped):
                 continue
-            if not in_table:
-                table += 1
-            cells = [Cell(c.strip(_BLANKS), at_line(n, k)) for k, c in enumerate(stripped[1:-1].split("|"), start=1)]
-            blocks.append(Row(cells, at, table))
-            in_table, row, after_cell = True, None, False
-        elif tabs == 1 and line.startswith("\t"):
-            if not in_table:
-                table += 1
-            if row is None:
-                row = Row([], at, table)
-                blocks.append(row)
-            row.cells.append(Cell(line[1:].strip(_BLANKS), at))
-            in_table, after_cell = True, True
-        elif tabs:
-            if not in_table:
-                table += 1
-            blocks.append(Row([Cell(c.strip(_BLANKS), at_line(n, k)) for k, c in enumerate(line.split("\t"), start=1)],
-                              at, table))
-            in_table, row, after_cell = True, None, False
-        elif after_cell and row is not None and not looks_like_section_heading(stripped):
+            if lead == "#":
+                stripped = _ATX.sub("", stripped) or stripped
+            if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
+                if _MD_SEPARATOR.match(stripped):
+                    continue
+                if not in_table:
+                    table += 1
+                cells = [Cell(c.strip(_BLANKS), at_line(n, k)) for k, c in enumerate(stripped[1:-1].split("|"), start=1)]
+                blocks.append(Row(cells, at_line(n), table))
+                in_table, row, after_cell = True, None, False
+                if len(blocks) > max_blocks:
+                    raise _too_many(max_blocks)
+                continue
+        if after_cell and row is not None and not looks_like_section_heading(stripped):
             last = row.cells[-1]
             last.text = f"{last.text}\n{stripped}" if last.text else stripped
-        else:
-            blocks.append(Paragraph(stripped, at))
-            in_table, row, after_cell = False, None, False
+            continue
+        blocks.append(Paragraph(stripped, known[n] if n <= last_known else at_line(n)))
+        in_table, row, after_cell = False, None, False
         if len(blocks) > max_blocks:
-            raise LimitExceeded("文件内容过多，超过可处理的上限", f"more than {max_blocks} blocks")
+            raise _too_many(max_blocks)
+
+
+def _too_many(max_blocks: int) -> LimitExceeded:
+    return LimitExceeded("文件内容过多，超过可处理的上限", f"more than {max_blocks} blocks")

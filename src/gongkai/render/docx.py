@@ -198,7 +198,7 @@ def _styles(doc) -> None:
 def _font_table(doc) -> None:
     """The document's font table, with the fallbacks Word and LibreOffice use when a font is missing."""
     part = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/fontTable"))
-    root = parse_xml(f'<w:fonts {nsdecls("w")}/>')
+    root: etree._Element = parse_xml(f'<w:fonts {nsdecls("w")}/>')
     for name, alt, family in FONTS:
         font = OxmlElement("w:font")
         font.set(qn("w:name"), name)
@@ -267,7 +267,7 @@ def _properties(doc, p: Prepared) -> None:
     cp.keywords = f"政府信息公开;年度报告;{p.report.year or ''}"[:255]
     cp.comments = f"gongkai 生成，{p.edition.name}（{p.edition.document}）"
     cp.category = "政府信息公开工作年度报告"
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
     cp.created = now
     cp.modified = now
     cp.revision = 1
@@ -333,14 +333,14 @@ def _signature(doc, p: Prepared) -> None:
 # --------------------------------------------------------------------------------- tables
 
 
-def _el(tag: str, **attrs) -> OxmlElement:
+def _el(tag: str, **attrs) -> etree._Element:
     el = OxmlElement(tag)
     for k, v in attrs.items():
         el.set(qn(f"w:{k}"), str(v))
     return el
 
 
-def _borders(tag: str, size: int = 4) -> OxmlElement:
+def _borders(tag: str, size: int = 4) -> etree._Element:
     box = OxmlElement(tag)
     sides = ("top", "left", "bottom", "right") + (("insideH", "insideV") if tag == "w:tblBorders" else ())
     for side in sides:
@@ -416,7 +416,7 @@ def _tc(p: Prepared, cell, r: int, widths: list[int], size: float, g_table: str)
     if text:
         run = OxmlElement("w:r")
         rpr = OxmlElement("w:rPr")
-        sz = int(round(size * 2))
+        sz = round(size * 2)
         rpr.append(_el("w:sz", val=sz))
         rpr.append(_el("w:szCs", val=sz))
         run.append(rpr)

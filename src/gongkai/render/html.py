@@ -63,9 +63,9 @@ def render(p: Prepared) -> bytes:
         out.append('<div style="margin-top:2em">')
         if p.signer:
             out.append(f'<p style="{_SIGN}">{_e(p.signer)}</p>')
-        if p.date_text:
-            date = p.report.date.isoformat()
-            out.append(f'<p style="{_SIGN}"><time datetime="{date}">{_e(p.date_text)}</time></p>')
+        date = p.report.date
+        if p.date_text and date is not None:
+            out.append(f'<p style="{_SIGN}"><time datetime="{date.isoformat()}">{_e(p.date_text)}</time></p>')
         out.append("</div>")
     out += ["</article>", "</body>", "</html>", ""]
     return "\n".join(out).encode("utf-8")

@@ -56,7 +56,7 @@ def render(p: Prepared, formulas: dict[str, tuple[float, tuple[str, ...], tuple[
     """The form filled with ``p``'s report; ``formulas``: cells to write as last year's value
     plus and minus other cells (see compose.Composed.formulas)."""
     wb = Workbook()
-    info = wb.active
+    info = wb.worksheets[0]  # the one sheet of a new workbook
     info.title = INFO
     positions: dict[str, tuple[str, str]] = {}
     for t in p.edition.tables:
@@ -234,7 +234,7 @@ def _write_formulas(wb, p: Prepared, positions, formulas) -> None:
         if given is not None and given.value is not None and computed is not None and given.value != computed:
             cell.value = given.value  # a total given that disagrees is kept, not overwritten
             continue
-        if given is not None and given.value is None and (given.raw or "").strip():
+        if given is not None and given.value is None and given.raw and given.raw.strip():
             cell.value = given.raw.strip()  # "/" stays "/"
             continue
         cell.value = "=" + _total_formula([positions[t][1] for t in terms if t in positions])

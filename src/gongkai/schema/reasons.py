@@ -6,7 +6,7 @@ from __future__ import annotations
 import reprlib
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator, ValidationError
 
@@ -76,7 +76,8 @@ def _order(data: Any, e: ValidationError) -> tuple:
 
 
 def _reasons(e: ValidationError, path: tuple, data: dict, ed: Edition) -> Iterator[str]:
-    kind, value = e.validator, e.instance
+    # an error from validating always has these set (Unset is for errors made by hand)
+    kind, value, expected = e.validator, cast(Any, e.instance), cast(Any, e.validator_value)
     if not path:
         if kind == "additionalProperties":
             unknown = sorted(map(str, set(data) - set(TOP_KEYS)))
@@ -85,7 +86,7 @@ def _reasons(e: ValidationError, path: tuple, data: dict, ed: Edition) -> Iterat
     top = path[0]
     if top in ("agency", "title"):
         if kind == "maxLength":
-            yield f"{top} 过长（{len(value)} 字，最多 {e.validator_value} 字）"
+            yield f"{top} 过长（{len(value)} 字，最多 {expected} 字）"
         else:
             yield f"{top} 应是文字，而不是“{shown(value)}”"
     elif top == "contact":
@@ -101,7 +102,7 @@ def _reasons(e: ValidationError, path: tuple, data: dict, ed: Edition) -> Iterat
     elif top == "tables":
         yield from _table_reasons(e, path, ed)
     elif top == "schema":
-        yield f"schema 应是“{e.validator_value[0]}”或不写，而不是“{shown(value)}”"
+        yield f"schema 应是“{expected[0]}”或不写，而不是“{shown(value)}”"
     else:  # a key the schema describes but no reason above covers
         yield f"{top}：{e.message}"
 
@@ -125,7 +126,7 @@ def _section_reason(e: ValidationError, path: tuple, sections: Any) -> str:
 
 
 def _table_reasons(e: ValidationError, path: tuple, ed: Edition) -> Iterator[str]:
-    kind, value = e.validator, e.instance
+    kind, value = e.validator, cast(Any, e.instance)  # always set on an error from validating
     if len(path) == 1:
         if kind == "additionalProperties":
             known = _keys(t.key for t in ed.tables)
@@ -167,7 +168,7 @@ def _table_reasons(e: ValidationError, path: tuple, ed: Edition) -> Iterator[str
     elif path[4] == "value":
         yield f"{label}：value 应是数字，而不是“{shown(value)}”"
     elif path[4] == "at":
-        yield f"{label}：at 应是位置对象（如 {{\"line\": 12}}，可用的键：{_keys(LOCATION_KEYS)}，值为正整数）或文字，" \
-              f"而不是“{shown(value)}”"
+        yield (f"{label}：at 应是位置对象（如 {{\"line\": 12}}，可用的键：{_keys(LOCATION_KEYS)}，值为正整数）或文字，"
+               f"而不是“{shown(value)}”")
     else:
         yield f"{label}：{path[4]} 应是文字，而不是“{shown(value)}”"

@@ -268,7 +268,7 @@ class Store:
         with self.engine.connect() as conn:
             rows = [dict(m) for m in conn.execute(q).mappings()]
             names = conn.execute(select(S.agency_names.c.agency_id, S.agency_names.c.name)).all()
-        by = {}
+        by: dict[int, list[str]] = {}
         for aid, name in names:
             by.setdefault(aid, []).append(name)
         for row in rows:

@@ -14,13 +14,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, inspect, select, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import CursorResult, Engine, make_url
 
 from ..errors import GongkaiError
 from ..similar import PARAMS
@@ -112,6 +113,13 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The primary key of the one row an INSERT wrote."""
+    key = result.inserted_primary_key
+    assert key is not None  # always set by a single-row insert
+    return key[0]
+
+
 def _wal(cur, seconds: float = 60.0) -> None:
     """WAL mode, which the file keeps once set. When two processes open a new file at once, both set it,
     and SQLite tells one "database is locked" at once instead of waiting (its lock would have to be
@@ -120,11 +128,12 @@ def _wal(cur, seconds: float = 60.0) -> None:
     while True:
         try:
             cur.execute("PRAGMA journal_mode=WAL")
-            return
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
+        else:
+            return
 
 
 def create(url: str) -> Engine:

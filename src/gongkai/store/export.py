@@ -79,17 +79,18 @@ def write_csv(store, out: IO[str] | None = None, **kw) -> int:
 
 def write_parquet(store, path, *, chunk: int = 50000, **kw) -> int:
     # lazy: pyarrow takes 100 MB and a third of a second to load; only Parquet needs it, not CSV
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow as pa  # noqa: PLC0415  (lazy, see above)
+    import pyarrow.parquet as pq  # noqa: PLC0415  (lazy, see above)
 
-    schema = pa.schema([
+    fields: list[tuple[str, pa.DataType]] = [
         ("report_id", pa.int64()), ("agency_id", pa.int64()), ("agency", pa.string()), ("level", pa.string()),
         ("province", pa.string()), ("city", pa.string()), ("county", pa.string()), ("township", pa.string()),
         ("region", pa.string()), ("year", pa.int32()), ("edition", pa.string()), ("format", pa.string()),
         ("current", pa.bool_()), ("table", pa.string()), ("row", pa.string()), ("column", pa.string()),
         ("row_label", pa.string()), ("column_label", pa.string()), ("value", pa.float64()), ("raw", pa.string()),
         ("at", pa.string()),
-    ])
+    ]
+    schema = pa.schema(fields)
     n = 0
     buf: dict[str, list] = {k: [] for k in COLUMNS}
 

@@ -79,7 +79,8 @@ def similar(store, q: Query, *, threshold: float = sim.DEFAULT_THRESHOLD, limit:
             for rid, n in conn.execute(select(b.c.report_id, func.count()).where(
                     tuple_(b.c.band, b.c.key).in_(part)).group_by(b.c.report_id)):
                 hits[rid] += n
-        hits.pop(q.report_id, None)
+        if q.report_id is not None:
+            hits.pop(q.report_id, None)
         if not hits:
             return []
         ids = list(hits)

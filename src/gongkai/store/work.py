@@ -46,7 +46,7 @@ class Parsed:
     @property
     def cells(self):
         """(table, row, column, value, raw, at) for every cell."""
-        return zip(*self.cell_columns)
+        return zip(*self.cell_columns, strict=True)
 
 
 def warm_up() -> None:

@@ -22,11 +22,12 @@ from ..location import Location, dumps, loads
 from ..model import Cell, Report, Section
 from ..similar import band_keys, signature_array
 from . import schema as S
+from .db import inserted_id
 from .work import Parsed
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def crossyear_codes() -> frozenset[str]:
@@ -69,9 +70,9 @@ class AgencyIndex:
                 r["id"], r["name"], r["core"], r["kind"], r["level"],
                 RegionPath(r["province"], r["city"], r["county"], r["township"]), bool(r["from_csv"]),
             )
-        for r in conn.execute(select(S.agency_names.c.agency_id, S.agency_names.c.name, S.agency_names.c.core)):
-            idx.by_name[r.name].add(r.agency_id)
-            idx.by_core[r.core].add(r.agency_id)
+        for n in conn.execute(select(S.agency_names.c.agency_id, S.agency_names.c.name, S.agency_names.c.core)):
+            idx.by_name[n.name].add(n.agency_id)
+            idx.by_core[n.core].add(n.agency_id)
         return idx
 
     def paths(self) -> list[RegionPath]:
@@ -133,7 +134,7 @@ class AgencyIndex:
             key = (i in exact, rec.region.agreement(region), rec.from_csv, -i)
             if best_key is None or key > best_key:
                 best, best_key = rec, key
-        if best is None:
+        if best is None or best_key is None:  # (set together)
             return None
         if not region and best_key[1] == 0 and len({r.id for r in fitting}) > 1 and not best_key[0]:
             return None  # the same short name in several places and nothing to tell which: a new agency
@@ -166,7 +167,7 @@ def bulk_insert(conn: Connection, table, columns: tuple[str, ...], rows: list[tu
     style = conn.dialect.paramstyle
     marks = ", ".join("?" if style == "qmark" else "%s" for _ in columns)
     q = conn.dialect.identifier_preparer.quote
-    sql = f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in columns)}) VALUES ({marks})"
+    sql = f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in columns)}) VALUES ({marks})"  # noqa: S608  names quoted by the dialect, values bound
     conn.exec_driver_sql(sql, rows)
 
 
@@ -215,16 +216,17 @@ class Writer:
             self.files |= batch.shas
             self.failed -= batch.shas
             self.failed |= batch.failed
-            return out
         except BaseException:
             self._load()
             raise
+        return out
 
     def _one(self, conn: Connection, p: Parsed, batch: _Batch, guard: WriteGuard | None = None) -> Outcome:
         if p.status == "failed":
             return self._failure(conn, p, batch)
         if p.status == "known":
             return Outcome("unchanged", p.path)
+        assert p.sha256 is not None  # every file read has its hash
         if p.sha256 in self.files or p.sha256 in batch.shas:
             return Outcome("duplicate", p.path)
         # where the report belongs, decided before anything is written: the guard judges the agency it
@@ -240,20 +242,20 @@ class Writer:
                     [(p.sha256, p.size, p.format or "unknown", _basename(p.path), p.data, now())])
         key = (agency_id, p.year) if agency_id is not None and p.year is not None else None
         cross: list[dict] = []
-        prev_id = self.current.get((agency_id, p.year - 1)) if key else None
+        prev_id = self.current.get((key[0], key[1] - 1)) if key else None
         report = None
         if prev_id is not None:
             report = light_report(p)
             cross = [f.to_json() for f in check(report, previous=self.report(conn, prev_id),
                                                 select=set(self.cross))]
         counts = _counts(p.findings + cross)
-        rid = conn.execute(S.reports.insert(), {
+        rid = inserted_id(conn.execute(S.reports.insert(), {
             "sha256": p.sha256, "agency_id": agency_id, "agency_printed": p.agency, "year": p.year,
             "edition": p.edition, "title": p.title, "date": dt.date.fromisoformat(p.date) if p.date else None,
             "format": p.format or "unknown", "path": p.path, "current": True, "superseded_by": None,
             "ingested_at": now(), "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"],
             "data": p.report_json,
-        }).inserted_primary_key[0]
+        }))
         self._remember(rid, report if report is not None else light_report(p, narrative=False))
         status = "new"
         if key is not None:
@@ -274,7 +276,7 @@ class Writer:
             batch.signatures.append((rid, p.sketch.signature, p.sketch.shingles, p.sketch.chars))
             batch.bands.extend((b, k, rid) for b, k in p.sketch.bands)
         if key is not None:
-            nxt = self.current.get((agency_id, p.year + 1))
+            nxt = self.current.get((key[0], key[1] + 1))
             if nxt is not None:
                 batch.flush(conn)  # the next year's findings are rewritten: this report's rows go first
                 self.crossyear(conn, nxt, rid, batch)
@@ -329,11 +331,11 @@ class Writer:
         if rec is None:
             assert an is not None
             level = an.level if an.kind != "department" else agency_level("department", None, where)
-            aid = conn.execute(S.agencies.insert().values(
+            aid = inserted_id(conn.execute(S.agencies.insert().values(
                 name=fold_name(an.printed) or an.canonical, core=an.core, kind=an.kind, level=level,
                 province=where.province, city=where.city, county=where.county, township=where.township,
                 from_csv=False, created=now(),
-            )).inserted_primary_key[0]
+            )))
             rec = AgencyRec(aid, fold_name(an.printed) or an.canonical, an.core, an.kind, level, where, False)
             self.index.put(rec)
         elif not rec.from_csv and region and rec.region.merged(region) != rec.region:
@@ -378,11 +380,16 @@ class Writer:
 
     def _from_cells(self, conn: Connection, rid: int) -> Report:
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        cur = conn.connection.dbapi_connection.cursor()
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None  # an open connection
+        cur = dbapi.cursor()
         try:
-            cur.execute(f"SELECT year, edition, agency_printed FROM reports WHERE id = {mark}", (rid,))
-            year, edition, agency = cur.fetchone()
-            cur.execute("SELECT table_key, row_key, column_key, value, raw, at FROM cells "
+            # only the driver's parameter mark is put into the text; the values are bound
+            cur.execute(f"SELECT year, edition, agency_printed FROM reports WHERE id = {mark}", (rid,))  # noqa: S608
+            head = cur.fetchone()
+            assert head is not None  # the report was just written or is stored
+            year, edition, agency = head
+            cur.execute("SELECT table_key, row_key, column_key, value, raw, at FROM cells "  # noqa: S608  (as above)
                         f"WHERE report_id = {mark}", (rid,))
             rows = cur.fetchall()
         finally:
@@ -412,7 +419,7 @@ class Writer:
 class _Batch:
     """Rows gathered over a batch and written with one executemany per table."""
 
-    __slots__ = ("shas", "failed", "cells", "findings", "signatures", "bands", "recount")
+    __slots__ = ("bands", "cells", "failed", "findings", "recount", "shas", "signatures")
 
     def __init__(self) -> None:
         self.shas: set[str] = set()
@@ -476,7 +483,7 @@ def current_id(conn: Connection, agency_id: int, year: int) -> int | None:
 
 
 def recount(conn: Connection, rid: int) -> None:
-    counts = dict(conn.execute(
+    counts: dict[str, int] = dict(conn.execute(
         select(S.findings.c.severity, func.count()).where(S.findings.c.report_id == rid).group_by(S.findings.c.severity)
     ).all())
     conn.execute(update(S.reports).where(S.reports.c.id == rid).values(
@@ -503,7 +510,7 @@ def restore_bands(conn: Connection, report_ids: list[int]) -> None:
     """Band keys for reports that are current again (computed from their stored signatures)."""
     have = set(conn.execute(select(S.text_bands.c.report_id).where(
         S.text_bands.c.report_id.in_(report_ids)).distinct()).scalars())
-    rows = []
+    rows: list[dict[str, object]] = []
     for rid, sig in conn.execute(select(S.text_signatures.c.report_id, S.text_signatures.c.signature).where(
             and_(S.text_signatures.c.report_id.in_(report_ids)))):
         if rid in have:

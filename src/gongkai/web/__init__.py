@@ -15,7 +15,7 @@ __all__ = ["create_app"]
 def __getattr__(name):
     if name == "create_app":
         # lazy: FastAPI loads with the application, not with gongkai.web.schema (see above)
-        from .app import create_app
+        from .app import create_app  # noqa: PLC0415  (lazy, see above)
 
         return create_app
     raise AttributeError(name)

@@ -61,7 +61,7 @@ class Scope:
 
     def report(self, store: Store, report_id: int) -> ReportRow:
         row = store.report_row(report_id)
-        if not self.sees_row(row):
+        if row is None or not self.sees_row(row):
             raise Forbidden(report_id)
         return row
 
@@ -69,7 +69,7 @@ class Scope:
         with store.engine.connect() as conn:
             m = conn.execute(select(S.agencies).where(S.agencies.c.id == agency_id)).mappings().first()
         ag = dict(m) if m else None
-        if not self.sees_agency(ag):
+        if ag is None or not self.sees_agency(ag):
             raise Forbidden(agency_id)
         ag["region"] = RegionPath(ag["province"], ag["city"], ag["county"], ag["township"]).path
         return ag

@@ -174,7 +174,7 @@ def _templates() -> Jinja2Templates:
     env = templates.env
     env.autoescape = True  # every template is HTML: report text is always escaped
     env.globals["version"] = __version__
-    env.globals["has_echarts"] = lambda: ECHARTS.is_file()
+    env.globals["has_echarts"] = ECHARTS.is_file
     env.filters["num"] = _num
     env.filters["pct"] = lambda v: "—" if v is None else f"{v:.1%}"
     env.filters["signed"] = lambda v: "—" if v is None else (f"+{_num(v)}" if v > 0 else _num(v))
@@ -279,7 +279,7 @@ def create_app(store_url: str | None = None, *, max_file_mb: float = DEFAULT_MAX
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception):
-        logging.getLogger("gongkai.web").exception("unhandled error on %s", request.url.path)
+        logging.getLogger("gongkai.web").error("unhandled error on %s", request.url.path, exc_info=exc)
         # (this handler answers outside the middleware: the security headers are set here)
         return error_response(request, 500, headers=security_headers(request.url.path, hsts=secure_cookies))
 

@@ -29,6 +29,7 @@ from ..access import Principal
 from ..agencies import canonical_name, region_names
 from ..extract.values import small_int
 from ..store import schema as S
+from ..store.db import inserted_id
 from .schema import ROLE_ZH, ROLES, web_audit, web_login_attempts, web_sessions, web_users
 
 SESSION_TTL = dt.timedelta(hours=12)
@@ -174,6 +175,7 @@ def resolve_agency(engine: Engine, agency: str | int | None) -> int | None:
             if aid is None:
                 raise UserError(f"库中没有编号为 {agency} 的机关")
             return aid
+        assert isinstance(agency, str)  # an int was taken as a number above
         ids = set(conn.execute(select(S.agencies.c.id).where(S.agencies.c.name == agency)).scalars())
         if not ids:
             ids = set(conn.execute(select(S.agency_names.c.agency_id).where(
@@ -208,10 +210,12 @@ def add_user(engine: Engine, username: str, password: str, role: str, *, region:
               "display_name": display_name, "active": True, "created": now()}
     try:
         with engine.begin() as conn:
-            uid = conn.execute(insert(web_users).values(**values)).inserted_primary_key[0]
+            uid = inserted_id(conn.execute(insert(web_users).values(**values)))
     except IntegrityError as exc:
         raise UserError(f"用户名“{username}”已存在") from exc
-    return get_user(engine, uid)
+    user = get_user(engine, uid)
+    assert user is not None  # just written
+    return user
 
 
 def get_user(engine: Engine, user_id: int) -> User | None:
@@ -286,11 +290,11 @@ def count_attempt(engine: Engine, username: str, ip: str | None) -> bool:
         for key, limit in _attempt_keys(username, ip):
             stale = a.c.started < t - LOGIN_WINDOW
             q = insert_for(a).values(key=key, started=t, count=1)
-            q = q.on_conflict_do_update(index_elements=[a.c.key], set_={
+            upsert = q.on_conflict_do_update(index_elements=[a.c.key], set_={
                 "count": case((stale, 1), else_=a.c.count + 1),
                 "started": case((stale, t), else_=a.c.started),
             }).returning(a.c.count)
-            if conn.execute(q).scalar_one() > limit:
+            if conn.execute(upsert).scalar_one() > limit:
                 allowed = False
     return allowed
 

@@ -61,7 +61,8 @@ async def csrf(request: Request) -> None:
     if not given and (request.headers.get("content-type") or "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")):
         form = await request.form()
-        given = form.get(CSRF_FIELD)
+        field = form.get(CSRF_FIELD)
+        given = field if isinstance(field, str) else None  # a file sent in its place is no token
     if not isinstance(given, str) or not secrets.compare_digest(given, expected):
         raise HTTPException(403, "表单已过期或来源不明（CSRF 校验未通过），请刷新页面后重试。")
 

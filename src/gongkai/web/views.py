@@ -8,6 +8,7 @@ import hashlib
 import json
 from collections import OrderedDict
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from threading import Lock
 from typing import Any
 
@@ -143,7 +144,7 @@ def tables_view(report: Report, findings: list[dict[str, Any]] | None = None,
             row_ref = next((".".join(c.ref.split(".")[:2]) for c in grow if c.ref), None)
             cells = []
             for c in grow:
-                item = {"text": c.text, "rowspan": c.rowspan, "colspan": c.colspan, "kind": c.kind, "ref": c.ref,
+                item: dict[str, Any] = {"text": c.text, "rowspan": c.rowspan, "colspan": c.colspan, "kind": c.kind, "ref": c.ref,
                         "classes": [f"k-{c.kind}"], "title": None, "findings": []}
                 if c.kind == "label" and row_ref:
                     item["row"] = row_ref
@@ -298,8 +299,8 @@ def year_over_year(store: Store, rows) -> dict[str, Any]:
         values = [figs[r.id].get(key) for r in current]
         if all(v is None for v in values):
             continue
-        changes = [None]
-        for prev, cur in zip(values, values[1:]):
+        changes: list[dict[str, Any] | None] = [None]
+        for prev, cur in pairwise(values):
             if prev is None or cur is None:
                 changes.append(None)
             else:

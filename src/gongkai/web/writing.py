@@ -52,10 +52,10 @@ def prefill(store: Store, agency: str, agency_id: int | None, year: int) -> dict
     prev_id, prev = previous_report(store, agency_id, year) if agency_id is not None else (None, None)
     composed = compose(year, agency, None, prev, None)
     data = form_data(composed.report)
-    data["sections"] = {n: "" for n in data["sections"]}
+    data["sections"] = dict.fromkeys(data["sections"], "")
     return {"data": data, "notes": composed.notes, "previous_id": prev_id,
             "previous_year": prev.year if prev is not None else None,
-            "computed": [r for r in composed.computed]}
+            "computed": list(composed.computed)}
 
 
 def to_report(data: dict[str, Any]) -> Report:
@@ -101,7 +101,7 @@ def live_check(data: dict[str, Any], previous: Report | None = None) -> dict[str
     ed = get_edition(report.edition) if report.edition else (edition_for_year(report.year) or get_edition("2021"))
     report.edition = ed.key
     computed = fill_totals(report, ed)
-    totals = {ref: (report.cell(ref).raw if report.cell(ref) else "") for ref in computed}
+    totals = {ref: (c.raw if (c := report.cell(ref)) else "") for ref in computed}
     findings = check(report, previous=previous)
     return {
         "edition": ed.key,

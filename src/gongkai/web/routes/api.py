@@ -263,6 +263,7 @@ def _composing_for(request: Request, user, body: FormIn) -> None:
         aid = auth.resolve_agency(store.engine, name[:200])
     except auth.UserError as exc:
         raise HTTPException(403, f"只能为您有权填报或审核的机关撰写报告：{exc}") from exc
+    assert aid is not None  # a name was given
     scope(user).agency(store, aid)
 
 

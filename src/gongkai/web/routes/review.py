@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
+from starlette.datastructures import UploadFile
 
 from ...access import WriteGuard
 from ...agencies import RegionPath
@@ -28,7 +29,7 @@ log = logging.getLogger("gongkai.web")
 
 
 def content_disposition(filename: str) -> str:
-    ascii_name = "".join(ch if ch.isascii() and ch.isalnum() or ch in "._-" else "_" for ch in filename) or "file"
+    ascii_name = "".join(ch if (ch.isascii() and ch.isalnum()) or ch in "._-" else "_" for ch in filename) or "file"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
@@ -69,7 +70,7 @@ def _record(request: Request, user, r: UploadResult) -> None:
                    f"report:{r.report_id}" if r.report_id is not None else f"file:{r.name}",
                    {"name": r.name, "sha256": r.sha256, "size": r.size, "status": r.status, "reason": r.reason,
                     "message": r.message}, ip=client_ip(request))
-    except Exception:  # noqa: BLE001  the result is still shown; the log says the entry is missing
+    except Exception:  # the result is still shown; the log says the entry is missing
         log.exception("audit entry for the upload of %s could not be written", r.name)
 
 
@@ -85,7 +86,7 @@ def upload_page(request: Request, user=PageUser):
 async def upload(request: Request, user=PageUser):
     s = request.app.state.settings
     form = await request.form(max_files=s.max_files + 1)
-    files = [f for f in form.getlist("files") if hasattr(f, "read") and (getattr(f, "filename", "") or "")]
+    files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
     if not files:
         raise HTTPException(400, "没有选择文件。请选择或拖入要上传的报告文件后再提交。")
     results = await handle_uploads(request, user, files)

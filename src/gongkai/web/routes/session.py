@@ -47,6 +47,7 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
     engine = request.app.state.store.engine
     expected = request.cookies.get(LOGIN_CSRF_COOKIE)
     user, status = None, 400
+    error: str | None
     if not expected or not secrets.compare_digest(expected, csrf_token or ""):
         error = "登录页面已过期，请重新输入。"
     else:

@@ -89,10 +89,12 @@ def write_page(request: Request, agency_id: int | None = None, year: int | None 
 async def _posted(request: Request, user) -> tuple[dict[str, Any], dict[str, Any] | None, str]:
     form = await request.form()
     data = form_from_post(form)
-    agency = chosen_agency(request.app.state.store, user, small_int((form.get("agency_id") or "").strip()))
+    agency_id, fmt = form.get("agency_id"), form.get("fmt")  # text fields (a file sent as one counts as blank)
+    agency = chosen_agency(request.app.state.store, user,
+                           small_int(agency_id.strip()) if isinstance(agency_id, str) else None)
     if agency is not None and not data["agency"]:
         data["agency"] = agency["name"]
-    return data, agency, (form.get("fmt") or "docx")
+    return data, agency, (fmt if isinstance(fmt, str) and fmt else "docx")
 
 
 @router.post("/write/render", dependencies=[Csrf])

@@ -208,6 +208,7 @@ def test_parse_json_of_each_seed_is_one_valid_object(code):
         "path": rel(path),
         "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
         "format": "text",
+        "ocr": None,  # nothing was recognised from a scan
     }
     assert set(data["tables"]) == set(TABLE_KEYS)
 
@@ -263,8 +264,8 @@ def test_seed_000_procurement_amount_keeps_the_printed_unit():
     d = parsed("000")
     assert d["edition"] == "2019" and d["year"] == 2023 and d["agency"] == "丰收乡"
     proc = d["tables"]["active"]["procurement"]
-    assert proc["items"] == {"value": 3, "raw": "3", "at": {"line": 75}}
-    assert proc["amount"] == {"value": 20, "raw": "20万元", "at": {"line": 76}}
+    assert proc["items"] == {"value": 3, "raw": "3", "at": {"line": 75}, "how": "printed"}
+    assert proc["amount"] == {"value": 20, "raw": "20万元", "at": {"line": 76}, "how": "printed"}
     assert [s["number"] for s in d["sections"]] == [1, 2, 3, 4, 5, 6, 7]
     assert d["date"] is None and d["contact"] is None
 
@@ -280,7 +281,7 @@ def test_seed_002_granted_row_blank_applicants_and_total_zero():
         assert granted[col]["raw"] in ("", None), col  # blank, never a number or a nil marker
     for col in applicants[:5]:  # the five blank cells the line prints (line 49: five tabs, then 0)
         assert granted[col]["raw"] == "", col
-    assert granted["total"] == {"value": 0, "raw": "0", "at": {"line": 49, "cell": 8}}
+    assert granted["total"] == {"value": 0, "raw": "0", "at": {"line": 49, "cell": 8}, "how": "printed"}
 
 
 def test_seed_003_missing_row_is_absent_and_facts_are_read():
@@ -296,8 +297,8 @@ def test_seed_003_missing_row_is_absent_and_facts_are_read():
 
 def test_seed_004_blank_cell_is_value_null_raw_empty():
     d = parsed("004")
-    assert d["tables"]["active"]["coercion"] == {"decisions": {"value": None, "raw": "", "at": {"line": 46}}}
-    assert d["tables"]["active"]["fees"]["amount"] == {"value": 0, "raw": "0", "at": {"line": 54}}
+    assert d["tables"]["active"]["coercion"] == {"decisions": {"value": None, "raw": "", "at": {"line": 46}, "how": "printed"}}
+    assert d["tables"]["active"]["fees"]["amount"] == {"value": 0, "raw": "0", "at": {"line": 54}, "how": "printed"}
     assert set(d["tables"]["review_litigation"]) == {"review", "litigation_direct", "litigation_after_review"}
 
 
@@ -317,7 +318,7 @@ def test_blank_nil_marker_and_zero_stay_apart(tmp_path, printed, value, raw):
     assert proc.returncode == 0, proc.err
     data = json.loads(proc.out)
     assert_valid("report", data)
-    assert data["tables"]["active"]["coercion"]["decisions"] == {"value": value, "raw": raw, "at": {"line": 46}}
+    assert data["tables"]["active"]["coercion"]["decisions"] == {"value": value, "raw": raw, "at": {"line": 46}, "how": "printed"}
 
 
 # ---------------------------------------------------------------- gongkai check --format json

@@ -93,7 +93,13 @@ def identity_findings(findings) -> set[tuple[str, frozenset]]:
 
 @pytest.mark.parametrize("layout", ["cells", "tabs", "markdown", "spaces", "run"])
 def test_clean_report_has_no_error_or_warning(layout):
-    assert serious(run(report_text(layout=layout))) == []
+    found = serious(run(report_text(layout=layout)))
+    if layout == "run":
+        # table 二 has no sums to check run-together digits by: 行政规范性文件 "2115" is 2、1、15 or 2、11、5 or
+        # 21、1、5, and gongkai says it cannot tell (a warning about its own reading, not the agency's)
+        assert [(f.code, f.cells[0]) for f in found] == [("GK701", "active.normative_documents.issued")]
+        return
+    assert found == []
 
 
 def test_clean_2020_report_has_no_error_or_warning():

@@ -5,6 +5,7 @@ test_every_rule_has_an_example."""
 from __future__ import annotations
 
 import pytest
+import scans
 
 from gongkai.api import read_data
 from gongkai.checks import catalogue, check
@@ -26,11 +27,11 @@ TITLE_2023 = "2023年某某镇人民政府政府信息公开工作年度报告"
 
 
 def tables(*, active=None, active_edition="2021", applications=None, edition="2021", review=None,
-           labels=None, active_labels=None) -> dict[int, str]:
+           labels=None, active_labels=None, active_layout="cells") -> dict[int, str]:
     """Tables 二, 三 and 四 as printed, each given as values by row (defaults: the consistent ones)."""
     return {
         2: render(active_rows(active or (ACTIVE_2021 if active_edition == "2021" else ACTIVE_2019), active_edition,
-                              active_labels)),
+                              active_labels), active_layout),
         3: render(application_rows(applications or consistent_applications(edition), edition, labels)),
         4: render(review_rows(review or REVIEW)),
     }
@@ -48,13 +49,24 @@ def with_row(rows: list[list[str]], after: str, row: list[str]) -> list[list[str
     return rows[:i + 1] + [row] + rows[i + 1:]
 
 
+def numbers_moved_away(row_label: str) -> str:
+    """Table 三 with the numbers of the row ``row_label`` printed apart from it, after the table's last row
+    (as a PDF converter that pulls labels and numbers apart may leave them)."""
+    rows = application_rows(consistent_applications())
+    i = next(i for i, r in enumerate(rows) if row_label in r)
+    rows[i], numbers = rows[i][:-7], rows[i][-7:]
+    return render([*rows, numbers])
+
+
 def report(text: str, name: str = "example.txt"):
     return read_data(text.encode("utf-8"), name)
 
 
-def codes(text: str, previous: str | None = None) -> set[str]:
+def codes(text: str | tuple[str, bytes], previous: str | None = None) -> set[str]:
+    """The codes found in a report given as text, or as a file (name, bytes): a scan."""
     prev = report(previous) if previous is not None else None
-    return {f.code for f in check(report(text), previous=prev)}
+    this = read_data(text[1], text[0]) if isinstance(text, tuple) else report(text)
+    return {f.code for f in check(this, previous=prev)}
 
 
 def last_year(*, carried_forward=1, in_force=14, new_received=6) -> str:
@@ -106,6 +118,7 @@ FIRES: dict[str, tuple[str, str | None]] = {
     "GK116": (report_text(tables=tables(labels={"partially_granted": "（二）部分公开"})), None),
     "GK117": (report_text(headings={1: "1、总体情况"}), None),
     "GK118": (report_text(title="某某镇人民政府信息公开工作报告"), None),
+    "GK119": (report_text(headings={4: "四、政府信息公开行政法复议、行政诉讼情况"}), None),
     "GK201": (report_text(tables=tables(applications=apps(new_received=[5, 1, "", 0, 0, 0, 6]))), None),
     "GK202": (report_text(tables=tables(review=[1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, -2, 2, 0])), None),
     "GK203": (report_text(tables=tables(review=[1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0.5, 0, 0.5])), None),
@@ -126,6 +139,14 @@ FIRES: dict[str, tuple[str, str | None]] = {
     "GK601": (CORRECT, last_year(carried_forward=2)),  # last year 结转下年度 2, this year 上年结转 1
     "GK602": (CORRECT, last_year(in_force=20)),  # 20 + 2 − 1 ≠ 15
     "GK603": (CORRECT, last_year(new_received=60)),  # 60 new last year, 6 this year, nothing said
+    # table 二 run together as a crawler keeps it: 行政规范性文件 "2115" is 2、1、15 or 2、11、5 or 21、1、5
+    "GK701": (report_text(tables=tables(active_layout="run")), None),
+    # the numbers of （一）予以公开 printed apart from its label, after the last row of table 三
+    "GK703": (report_text(tables={**tables(), 3: numbers_moved_away("（一）予以公开")}), None),
+    # 收费金额 printed as 200000元 where the 2021 format counts 万元
+    "GK704": (report_text(tables=tables(active={**ACTIVE_2021, "fees": ["200000元"]})), None),
+    # a scanned copy of a correct report whose 行政处罚 number 1274 was printed faint: OCR reads it and doubts it
+    "GK702": (scans.faint_scan(), None),
 }
 
 

@@ -124,6 +124,12 @@ def at_line(line: int, cell: int | None = None) -> Location:
     return Location(line=line, cell=cell)
 
 
+@lru_cache(maxsize=4096)
+def line_cells(line: int, count: int) -> tuple[Location, ...]:
+    """``at_line(line, k)`` for k = 1 … ``count``: the cells of a tab-separated line, looked up once for the row."""
+    return tuple(at_line(line, k) for k in range(1, count + 1))
+
+
 _LINES: list[Location] = []
 _MAX_LINES = 20_000
 

@@ -1,14 +1,15 @@
 """The rule catalogue: every check a reviewer makes, each with a stable code (GK101 …).
 
 Rule families: GK1xx format and structure, GK2xx cells, GK3xx table identities,
-GK4xx narrative against tables, GK5xx law and timing, GK6xx across years.
+GK4xx narrative against tables, GK5xx law and timing, GK6xx across years, GK7xx gongkai's own
+reading (values it could not read for certain: never the agency's mistake).
 """
 
 from __future__ import annotations
 
 from ..model import Report
-from . import cells, crossyear, identities, narrative, structure, timing  # noqa: F401  (they register rules)
-from .base import REGISTRY, SEVERITIES, SEVERITY_ZH, Context, Finding, Rule, make_context
+from . import cells, crossyear, identities, narrative, reading, structure, timing  # noqa: F401  (they register rules)
+from .base import REGISTRY, SEVERITIES, SEVERITY_ZH, Context, Finding, Rule, doubtful, make_context
 
 _ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 
@@ -20,6 +21,7 @@ def catalogue() -> list[Rule]:
 def check(report: Report, previous: Report | None = None, select: set[str] | None = None) -> list[Finding]:
     """Run every rule (or those in ``select``) on ``report``; findings sorted by severity then code."""
     ctx = make_context(report, previous)
+    unsure = {ref for ref, _ in doubtful(report, ctx)}  # the cells whose value gongkai is not sure of
     out: list[Finding] = []
     for r in catalogue():
         if select is not None and r.code not in select:
@@ -27,10 +29,15 @@ def check(report: Report, previous: Report | None = None, select: set[str] | Non
         if r.needs_previous and previous is None:
             continue
         for f in r.func(report, ctx):
+            if unsure and not f.code.startswith(READING) and any(ref in unsure for ref in f.cells):
+                continue  # it would rest on a value gongkai is not sure of: its GK7xx finding speaks instead
             f.file = report.source.path
             out.append(f)
     out.sort(key=lambda f: (_ORDER[f.severity], f.code))
     return out
+
+
+READING = "GK7"  # the family of findings about gongkai's own reading
 
 
 def has_errors(findings: list[Finding]) -> bool:

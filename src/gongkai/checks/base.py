@@ -26,6 +26,12 @@ class Finding:
     at: Location | None = None
     file: str | None = None
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # the fields as arguments: findings come back from a worker with every file, and this is quicker to
+        # pickle and unpickle than a slotted dataclass's state
+        return Finding, (self.code, self.severity, self.message, self.cells, self.expected, self.actual, self.at,
+                         self.file)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "file": self.file,
@@ -47,6 +53,7 @@ class Context:
     required: Edition | None  # the edition its year requires
     previous: Report | None = None  # the agency's report for the year before, when known
     cells: list | None = None  # every printed cell with its definitions, listed on first use
+    doubtful: list | None = None  # (reference, cell) of every cell in doubt, listed on first use (doubtful())
 
 
 RuleFunc = Callable[[Report, Context], Iterable[Finding]]
@@ -83,6 +90,15 @@ def rule(code: str, name: str, severity: str, *, title: str, what: str, why: str
         return r
 
     return register
+
+
+def doubtful(report: Report, ctx: Context) -> list[tuple[str, Any]]:
+    """(reference, cell) of every cell gongkai is in doubt about (most reports have none), in table order;
+    listed once per run: the rules of gongkai's own reading and the filter of the others all ask."""
+    if ctx.doubtful is None:
+        ctx.doubtful = [(f"{t}.{r}.{c}", cell) for t, rows in report.tables.items() for r, cols in rows.items()
+                        for c, cell in cols.items() if cell.doubt is not None]
+    return ctx.doubtful
 
 
 def make_context(report: Report, previous: Report | None = None) -> Context:

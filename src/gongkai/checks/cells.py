@@ -1,4 +1,7 @@
-"""GK2xx: what each cell holds: blank, a nil marker, text, a negative or fractional count."""
+"""GK2xx: what each cell holds: blank, a nil marker, text, a negative or fractional count.
+
+Cells gongkai could not read for certain (``Cell.doubt``: run together with several splits, not read,
+an uncertain scan) are left to the reading findings (GK7xx): what they hold is not known."""
 
 from __future__ import annotations
 
@@ -31,7 +34,12 @@ def _walk(report, ctx):
                         break
             for col in rdef.columns:
                 cell = cols.get(col.key)
-                if cell is not None and not (type(cell.value) is int and cell.value >= 0):
+                if cell is None:
+                    continue
+                value = cell.value
+                if type(value) is int and value >= 0:
+                    continue  # (most cells: looked at first)
+                if cell.doubt is None:
                     yield f"{table_key}.{row_key}.{col.key}", cell, col, rdef, table_key
 
 

@@ -12,6 +12,7 @@ FAMILIES = {
     "GK4": "正文与表格 (narrative against tables)",
     "GK5": "法定要求与时限 (law and timing)",
     "GK6": "跨年度 (across years)",
+    "GK7": "gongkai 的读取 (gongkai's own reading, not the agency's)",
 }
 
 

@@ -1,4 +1,10 @@
-"""GK3xx: the identities of tables 三 and 四, evaluated from the edition's own list."""
+"""GK3xx: the identities of tables 三 and 四, evaluated from the edition's own list.
+
+An identity is evaluated only when every term was read for certain: a term whose row is not in the table
+(not printed — GK111 says so — or not found by gongkai), or that gongkai could not read, or read with a
+doubt (run-together digits with several splits, an uncertain scan), leaves it silent, and the reading
+findings (GK7xx) say so instead of an error against the agency. Blank and nil cells count as nothing, as
+printed."""
 
 from __future__ import annotations
 
@@ -22,35 +28,12 @@ def _evaluate(report, ctx, code):
         return
     tables = report.tables
     empty: dict = {}
-
-    def side(refs, groups):
-        total, printed = 0, False
-        if groups is None:
-            for t, r, c in refs:
-                cell = tables.get(t, empty).get(r, empty).get(c)
-                if cell is not None and cell.value is not None:
-                    total += cell.value
-                    printed = True
-            return total, printed
-        for t, r, cols in groups:
-            row = tables.get(t, empty).get(r)
-            if row is None:
-                continue
-            for c in cols:
-                cell = row.get(c)
-                if cell is not None:
-                    v = cell.value
-                    if v is not None:
-                        total += v
-                        printed = True
-        return total, printed
-
-    for ident, lrefs, rrefs, lgroups, rgroups in _identities(ed, code):
-        lhs, lprinted = side(lrefs, lgroups)
-        if not lprinted:
+    for ident, lrefs, rrefs, lside, rside in _identities(ed, code):
+        lhs = _side(tables, lside)
+        if lhs is None:
             continue  # nothing printed on one side: the blank-cell and missing-row rules speak
-        rhs, rprinted = side(rrefs, rgroups)
-        if not rprinted:
+        rhs = _side(tables, rside)  # (an uncertain term: the reading findings GK7xx speak)
+        if rhs is None:
             continue
         if abs(lhs - rhs) > 1e-9:
             lcells = [tables.get(t, empty).get(r, empty).get(c) for t, r, c in lrefs]
@@ -58,17 +41,57 @@ def _evaluate(report, ctx, code):
             yield ident, _num(lhs), _num(rhs), lcells, rcells
 
 
+def _side(tables, side):
+    """The sum of one side; None when nothing on it was printed, or when a term was not read for certain: its
+    row is not in the table (not printed, or not read: GK111 or GK703 speaks), or its value is in doubt."""
+    total, printed = 0, False
+    for t, pairs, groups in side:
+        table = tables.get(t)
+        if table is None:
+            return None
+        if pairs is not None:
+            for r, c in pairs:
+                row = table.get(r)
+                if row is None:
+                    return None
+                cell = row.get(c)
+                if cell is not None:
+                    if cell.doubt is not None:
+                        return None
+                    v = cell.value
+                    if v is not None:
+                        total += v
+                        printed = True
+            continue
+        for r, cols in groups:
+            row = table.get(r)
+            if row is None:
+                return None
+            for c in cols:
+                cell = row.get(c)
+                if cell is not None:
+                    if cell.doubt is not None:
+                        return None
+                    v = cell.value
+                    if v is not None:
+                        total += v
+                        printed = True
+    return total if printed else None
+
+
 _Ref = tuple[str, str, str]
-_Groups = tuple[tuple[str, str, tuple[str, ...]], ...] | None
-# an identity with its references split, and grouped by row (see _grouped)
-_Prepared = tuple[Identity, list[_Ref], list[_Ref], _Groups, _Groups]
+# the references of one side, a part for each run of them in one table (so that the table is looked up once):
+# (table, (row, column) of each, None), or, when some follow each other in one row (so that the row is looked
+# up once), (table, None, (row, columns) of each run)
+_Part = tuple[str, tuple[tuple[str, str], ...] | None, tuple[tuple[str, tuple[str, ...]], ...] | None]
+_Prepared = tuple[Identity, list[_Ref], list[_Ref], tuple[_Part, ...], tuple[_Part, ...]]
 
 _BY_RULE: dict[tuple[int, str], tuple[Edition, list[_Prepared]]] = {}
 
 
 def _identities(ed, code):
-    """The edition's identities of one rule, with their cell references split once, and grouped: each run
-    of references to one row as (table, row, columns), so that the row is looked up once."""
+    """The edition's identities of one rule, with their cell references split once, and arranged for
+    :func:`_side`."""
     key = (id(ed), code)
     found = _BY_RULE.get(key)
     if found is None or found[0] is not ed:
@@ -76,24 +99,30 @@ def _identities(ed, code):
         for i in ed.identities:
             if i.rule == code:
                 lrefs, rrefs = [_split(r) for r in i.lhs], [_split(r) for r in i.rhs]
-                rules.append((i, lrefs, rrefs, _grouped(lrefs), _grouped(rrefs)))
+                rules.append((i, lrefs, rrefs, _arranged(lrefs), _arranged(rrefs)))
         found = (ed, rules)
         _BY_RULE[key] = found
     return found[1]
 
 
-def _grouped(refs: list[_Ref]) -> _Groups:
-    """Consecutive references to one row as one (table, row, columns): the terms stay in their order; None
-    when no two follow each other (the references are then quicker to read one by one)."""
-    out: list[tuple[str, str, list[str]]] = []
+def _arranged(refs: list[_Ref]) -> tuple[_Part, ...]:
+    """The references of one side as :data:`_Part` s, the terms in their order."""
+    by_table: list[tuple[str, list[tuple[str, list[str]]]]] = []
     for t, r, c in refs:
-        if out and out[-1][0] == t and out[-1][1] == r:
-            out[-1][2].append(c)
+        if not by_table or by_table[-1][0] != t:
+            by_table.append((t, []))
+        rows = by_table[-1][1]
+        if rows and rows[-1][0] == r:
+            rows[-1][1].append(c)
         else:
-            out.append((t, r, [c]))
-    if len(out) == len(refs):
-        return None
-    return tuple((t, r, tuple(cols)) for t, r, cols in out)
+            rows.append((r, [c]))
+    parts: list[_Part] = []
+    for t, rows in by_table:
+        if all(len(cols) == 1 for _, cols in rows):  # (no two in one row: quicker read one by one)
+            parts.append((t, tuple((r, cols[0]) for r, cols in rows), None))
+        else:
+            parts.append((t, None, tuple((r, tuple(cols)) for r, cols in rows)))
+    return tuple(parts)
 
 
 @lru_cache(maxsize=4096)

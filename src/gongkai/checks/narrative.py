@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from ..formats import outcome_groups
 from ..formats.common import APPLICATION_ROWS_HEAD
@@ -23,12 +24,13 @@ class Mention:
     pattern: re.Pattern[str]
     refs: tuple[tuple[str, ...], ...]  # each alternative is a sum of cells; any may match
     what: str
-    keys: tuple[str, ...]  # words the pattern cannot match without: a cheap test first
+    keys: tuple[str, ...]  # words the pattern cannot match without (one of them): a cheap test first
 
 
-def _m(rx: str, what: str, *alternatives: tuple[str, ...]) -> Mention:
-    keys = tuple(k for k in ("收到", "受理", "接收", "新收", "结转", "办结", "公开", "无法提供", "不予处理", "行政复议", "行政诉讼")
-                 if k in rx)
+def _m(rx: str, what: str, keys: tuple[str, ...], *alternatives: tuple[str, ...]) -> Mention:
+    """A mention; ``keys``: the words its pattern starts with, one of which a text must hold for it to match
+    (the words it merely may hold, such as 公开 in 收到政府信息公开申请, would let it run on every section)."""
+    assert all(k in rx for k in keys), keys
     return Mention(re.compile(rx), alternatives, what, keys)
 
 
@@ -42,22 +44,24 @@ MENTIONS = (
     # 收到政府信息公开申请N件 / 收到依申请件N件 / 收到申请N件, but not 受理行政许可申请N件
     _m(r"(?:新收到|收到|受理|接收|新收)(?:[^\d。；;，,]{0,4}?(?:政府信息公开|信息公开|依申请)[^\d。；;，,]{0,6}?"
        r"|[^\d。；;，,]{0,2}?申请[^\d。；;，,]{0,4}?)" + _NUM,
-       "收到政府信息公开申请",
+       "收到政府信息公开申请", ("收到", "受理", "接收", "新收"),
        (f"{_APPS}.new_received.total",), (f"{_APPS}.new_received.total", f"{_APPS}.carried_over.total")),
-    _m(r"(?:上年度?|上一年度?|20\d\d年度?)结转" + _GAP + _NUM, "上年结转申请", (f"{_APPS}.carried_over.total",)),
-    _m(r"结转(?:至|到)?下(?:一)?年度?" + _GAP + _NUM, "结转下年度办理的申请", (f"{_APPS}.carried_forward.total",)),
-    _m(r"办结" + _GAP + _NUM, "办结的申请", (f"{_APPS}.total_processed.total",)),
+    _m(r"(?:上年度?|上一年度?|20\d\d年度?)结转" + _GAP + _NUM, "上年结转申请", ("结转",), (f"{_APPS}.carried_over.total",)),
+    _m(r"结转(?:至|到)?下(?:一)?年度?" + _GAP + _NUM, "结转下年度办理的申请", ("结转",), (f"{_APPS}.carried_forward.total",)),
+    _m(r"办结" + _GAP + _NUM, "办结的申请", ("办结",), (f"{_APPS}.total_processed.total",)),
     # (lookbehinds after the literal, not before it: the same matches, and re can skip ahead to 予以公开)
-    _m(r"予以公开(?<!部分予以公开)(?<!不予以公开)" + _GAP + _NUM, "予以公开", _OUTCOME["予以公开"]),
-    _m(r"部分公开" + _GAP + _NUM, "部分公开", _OUTCOME["部分公开"]),
-    _m(r"不予公开" + _GAP + _NUM, "不予公开", _OUTCOME["不予公开"]),
-    _m(r"无法提供" + _GAP + _NUM, "无法提供", _OUTCOME["无法提供"]),
-    _m(r"不予处理" + _GAP + _NUM, "不予处理", _OUTCOME["不予处理"]),
-    _m(r"行政复议(?:案件|申请)?" + r"[^\d。；;，,\n]{0,6}?" + _NUM, "行政复议", ("review_litigation.review.total",)),
-    _m(r"行政诉讼(?:案件)?" + r"[^\d。；;，,\n]{0,6}?" + _NUM, "行政诉讼", _LITIGATION),
+    _m(r"予以公开(?<!部分予以公开)(?<!不予以公开)" + _GAP + _NUM, "予以公开", ("予以公开",), _OUTCOME["予以公开"]),
+    _m(r"部分公开" + _GAP + _NUM, "部分公开", ("部分公开",), _OUTCOME["部分公开"]),
+    _m(r"不予公开" + _GAP + _NUM, "不予公开", ("不予公开",), _OUTCOME["不予公开"]),
+    _m(r"无法提供" + _GAP + _NUM, "无法提供", ("无法提供",), _OUTCOME["无法提供"]),
+    _m(r"不予处理" + _GAP + _NUM, "不予处理", ("不予处理",), _OUTCOME["不予处理"]),
+    _m(r"行政复议(?:案件|申请)?" + r"[^\d。；;，,\n]{0,6}?" + _NUM, "行政复议", ("行政复议",), ("review_litigation.review.total",)),
+    _m(r"行政诉讼(?:案件)?" + r"[^\d。；;，,\n]{0,6}?" + _NUM, "行政诉讼", ("行政诉讼",), _LITIGATION),
 )
 
-_KEYS = tuple(sorted({k for m in MENTIONS for k in m.keys}))
+_CLAIM_KEYS = ("公开", "无法提供", "不予处理")  # one of them in a text that names outcomes together
+_KEYS = tuple(sorted({k for m in MENTIONS for k in m.keys} | set(_CLAIM_KEYS)))
+_DIGIT = re.compile(r"\d")
 
 # "did not receive any application": the table must say 0
 _NONE_RECEIVED = re.compile(r"(?:未|没有)(?:收到|受理|接到|发生)[^。；;，,\d]{0,20}?(?:政府信息公开|信息公开|依申请公开)?申请(?!人)")
@@ -69,10 +73,84 @@ _folded = lru_cache(maxsize=64)(fold)  # both rules read each section's folded t
 
 
 def _sum(report, refs):
-    vals = [report.value(r) for r in refs]
+    """The cells' sum; None when none was printed or one of them was read with doubt (a value gongkai is
+    not sure of proves nothing against the text)."""
+    cells = [report.cell(r) for r in refs]
+    if any(c is not None and c.uncertain for c in cells):
+        return None
+    vals = [c.value for c in cells if c is not None]
     if all(v is None for v in vals):
         return None
     return sum(v for v in vals if isinstance(v, (int, float)))
+
+
+# One number for several outcomes: "予以公开及部分公开42件" is 予以公开 + 部分公开 = 42;
+# "部分公开及不予公开各1件" is 1 each; "予以公开、部分公开分别为23件、10件" pairs them in order.
+_NAME = "|".join(
+    re.escape(name) + ("(?<!部分予以公开)(?<!不予以公开)" if name == "予以公开" else "") for name in _OUTCOME
+)
+_JOIN = r"\s*(?:以及|或者|及其|及|和|与|或|加|,|[(（]?(?:含|包括|包含))\s*"
+_COMPOUND = re.compile(rf"(?:{_NAME})(?:{_JOIN}(?:{_NAME})[)）]?)+(?P<gap>{_GAP})"
+                       r"(?<!\d)(?P<n>\d{1,15})(?!\d)\s*(?:件|起|宗|个|份|次|例)")
+_NAME_RX = re.compile(_NAME)
+_RESPECTIVE_NUMS = re.compile(_NUM + r"(?:\s*(?:,|和|及|与)\s*" + _NUM + r")*")
+
+
+@dataclass(frozen=True)
+class _Claim:
+    start: int
+    end: int  # the passage claimed: a single mention inside it is not read again on its own
+    names: tuple[str, ...]  # outcomes whose sum the number is
+    number: int
+    at: int  # where the number's own mention starts in the text
+
+
+def _name_starts(text: str) -> list[int]:
+    """Where an outcome's name starts in ``text`` (found with str.find: most texts name few)."""
+    out = []
+    for name in _OUTCOME:
+        k = text.find(name)
+        while k >= 0:
+            out.append(k)
+            k = text.find(name, k + 1)
+    out.sort()
+    return out
+
+
+def _compound_matches(text: str):
+    """_COMPOUND's matches, tried only where two outcomes' names stand close together."""
+    starts = _name_starts(text)
+    end = -1
+    for a, b in pairwise(starts):
+        if a < end or b - a > 12:
+            continue
+        m = _COMPOUND.match(text, a)
+        if m is not None:
+            end = m.end()
+            yield m
+
+
+def _compound_claims(text: str) -> list[_Claim]:
+    """The numbers in ``text`` that belong to several outcomes at once (see _COMPOUND)."""
+    claims: list[_Claim] = []
+    for m in _compound_matches(text):
+        names = tuple(n.group(0) for n in _NAME_RX.finditer(text, m.start(), m.start("gap")))
+        gap = m.group("gap")
+        if "分别" in gap:
+            rest = _RESPECTIVE_NUMS.match(text, m.start("n"))
+            counts = [int(x) for x in re.findall(r"\d+", rest.group(0))] if rest else []
+            end = rest.end() if rest else m.end()
+            if len(counts) == len(names):
+                claims.extend(_Claim(m.start(), end, (name,), n, m.start()) for name, n in zip(names, counts, strict=True))
+            else:
+                claims.append(_Claim(m.start(), end, (), 0, m.start()))  # not paired up: read nothing from it
+            continue
+        n = int(m.group("n"))
+        if "各" in gap:
+            claims.extend(_Claim(m.start(), m.end(), (name,), n, m.start()) for name in names)
+        else:
+            claims.append(_Claim(m.start(), m.end(), names, n, m.start()))
+    return claims
 
 
 def _where(section) -> str:
@@ -83,7 +161,9 @@ def _where(section) -> str:
     "GK401", "narrative-vs-table", "error",
     title="正文中的数字与表格不一致",
     what="正文中提到的数字（“共收到政府信息公开申请N件”“上年结转N件”“办结N件”“予以公开N件”“行政复议N件”“行政诉讼N件”等，"
-         "以及“未收到政府信息公开申请”“未发生行政复议、行政诉讼”这样的说法）与表三、表四的对应数据不一致。每一处提及都核对。",
+         "以及“未收到政府信息公开申请”“未发生行政复议、行政诉讼”这样的说法）与表三、表四的对应数据不一致。每一处提及都核对；"
+         "一个数字同时写了几种办理结果时（“予以公开及部分公开42件”），按这几项之和核对（写“各”的按每一项，写“分别”的按顺序逐项）。"
+         "表格中读取存疑的数字不作比较。",
     why="同一份报告前后矛盾，公众无法判断哪个数字是真的；通常是沿用了往年文字或表格数据改了而正文没改。",
     example="正文写“全年共收到政府信息公开申请12件”，表三“一、本年新收”总计为10。",
 )
@@ -92,11 +172,36 @@ def narrative_vs_table(report, ctx):
         return
     for section in report.sections:
         text = _folded(section.text)
-        present = {k for k in _KEYS if k in text}
+        # the mentions and claims below all hold a count in digits: a text without a digit (most sections) has none
+        present = {k for k in _KEYS if k in text} if _DIGIT.search(text) else set()
+        claims = _compound_claims(text) if not present.isdisjoint(_CLAIM_KEYS) else []
+        for claim in claims:
+            if not claim.names:
+                continue
+            parts = [(name, _sum(report, _OUTCOME[name])) for name in claim.names]
+            if any(x is None for _, x in parts):
+                continue  # a part not read: nothing to compare with
+            v = sum(x for _, x in parts if x is not None)
+            if v == claim.number:
+                continue
+            claimed = [r for name in claim.names for r in _OUTCOME[name]]
+            printed = section.text[claim.start:claim.end]
+            if len(claim.names) == 1:
+                what = f"{claim.names[0]} {claim.number}"
+                table = f"表格中对应数字为 {v}"
+            else:
+                what = f"{'、'.join(claim.names)}之和 {claim.number}"
+                table = f"表格中对应数字为 {v}（{' + '.join(f'{name} {x}' for name, x in parts)}）"
+            yield narrative_vs_table.finding(
+                f"{_where(section)}写“{printed}”（{what}），{table}",
+                cells=claimed, expected=v, actual=claim.number, at=section.at_offset(claim.at),
+            )
         for mention in MENTIONS:
             if present.isdisjoint(mention.keys):
                 continue
             for m in mention.pattern.finditer(text):
+                if claims and any(c.start <= m.start() < c.end for c in claims):
+                    continue  # read above, as one number for several outcomes
                 n = int(m.group(1))
                 options = [(refs, _sum(report, refs)) for refs in mention.refs]
                 options = [(refs, v) for refs, v in options if v is not None]
@@ -118,7 +223,7 @@ def narrative_vs_table(report, ctx):
                     cells=[f"{_APPS}.new_received.total"], expected=v, actual=0, at=section.at_offset(m.start()),
                 )
         for m in _NONE_CASES.finditer(text):
-            kinds = {g for g in m.groups() if g}
+            kinds = dict.fromkeys(g for g in m.groups() if g)  # (in the order printed: a set would vary by run)
             for kind in kinds:
                 refs = ("review_litigation.review.total",) if kind == "行政复议" else _LITIGATION
                 v = _sum(report, refs)
@@ -145,6 +250,8 @@ _PARENS = re.compile(r"（[^（）]*）|\([^()]*\)")
 def itemised_sum(report, ctx):
     for section in report.sections:
         text = _folded(section.text)
+        if not _DIGIT.search(text):
+            continue  # (a total is written in digits)
         for m in _TOTAL.finditer(text):
             total, unit = int(m.group(1)), m.group(2)
             end = text.find("。", m.end())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..extract.sections import section_role
+from ..extract.sections import misspellings, role_of, section_role
 from ..formats import EDITIONS, TABLE_NAMES, edition_for_year
 from ..formats.common import SECTIONS
 from .base import rule
@@ -119,7 +119,7 @@ def _label_anywhere(table: str, row: str) -> str:
 
 
 def _roles(report):
-    return [(s, section_role(s.title)) for s in report.sections]
+    return [(s, role_of(s.title, s.number)) for s in report.sections]
 
 
 @rule(
@@ -232,6 +232,33 @@ def title_rule(report, ctx):
             f"标题“{report.title}”不规范，建议写作“{expected}”",
             expected=expected, actual=report.title, at=report.title_at, severity="info",
         )
+
+
+@rule(
+    "GK119", "heading-typo", "warning",
+    title="部分标题有错字",
+    what="六个部分的标题中，格式规定的词语错了一个字（多字、漏字、错字或两字颠倒），如“行政复议”写成“行政法复议”；"
+         "仍按编号和文字认出是哪一部分，不算缺少该部分。整词增删或换一种说法（如“的”“工作”）不算错字。",
+    why="标题是格式的一部分，错字影响报告的严肃性，也会让按标题检索、汇总的系统找不到这一部分。",
+    example="“四、政府信息公开行政法复议、行政诉讼情况”，规定为“四、政府信息公开行政复议、行政诉讼情况”。",
+)
+def heading_typo(report, ctx):
+    for s, role in _roles(report):
+        if role is None:
+            continue
+        slips = misspellings(s.title, role)
+        official = f"{_CN[role]}、{_SECTION_TITLES[role]}"
+        if slips:
+            detail = "，".join(f"“{printed}”应为“{term}”" for printed, term in slips)
+            yield heading_typo.finding(
+                f"标题“{s.heading or s.title}”有错字：{detail}（规定标题为“{official}”）",
+                expected=[term for _, term in slips], actual=[printed for printed, _ in slips], at=s.at,
+            )
+        elif section_role(s.title) is None and role_of(s.title, s.number) == role:
+            yield heading_typo.finding(
+                f"标题“{s.heading or s.title}”与规定标题“{official}”不一致，按编号和文字认作第{_CN[role]}部分",
+                expected=official, actual=s.heading or s.title, at=s.at,
+            )
 
 
 def required_edition(year):

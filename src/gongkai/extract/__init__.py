@@ -7,13 +7,13 @@ from ..location import Location
 from ..model import Report, Section
 from . import meta, scan, tables
 from .leftovers import drop_table_labels
-from .units import Unit, build_units
+from .units import Unit, units_and_text
 
 
 def extract(doc: Document) -> Report:
-    units = build_units(doc)
+    units, text = units_and_text(doc)
     report = Report(source=doc.source)
-    _sections(report, units)
+    _sections(report, text)
     drop_table_labels(report)  # a table's header cell printed as a line is no narrative
 
     paragraphs = [(b.text, b.at) for b in doc.blocks if isinstance(b, Paragraph)]
@@ -32,7 +32,7 @@ def extract(doc: Document) -> Report:
 
     res = scan.scan(units)
     report.edition = tables.detect_edition(res)
-    tables.fill(report, res, report.edition)
+    tables.fill(report, res, report.edition, doc)
     return report
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..formats import TABLE_SECTION, label_index
 from ..formats.labels import label_key
 from ..model import Report, Section
-from .sections import section_role
+from .sections import role_of
 
 
 def is_table_label(paragraph: str) -> bool:
@@ -20,7 +20,7 @@ def drop_table_labels(report: Report) -> None:
     standing for 二, 三 or 四); the positions of the paragraphs left follow."""
     held: set[str] = set()
     for section in report.sections:
-        role = section_role(section.title) if section.title else None
+        role = role_of(section.title, section.number) if section.title else None
         table = next((t for t, n in TABLE_SECTION.items() if n == role and t not in held), None)
         if table is None:
             continue

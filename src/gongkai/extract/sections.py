@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from ..formats.common import EXTRA_SECTION_KEYWORDS, SECTIONS
@@ -39,7 +40,7 @@ _INLINE = re.compile(
 )
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class Heading:
     number: int
     title: str
@@ -54,8 +55,10 @@ _NUMBERED = re.compile(r"[\s\u200b\ufeff]*[一二三四五六七八九十0-9\uff
 _INLINE_NUMERAL = re.compile(r"[一二三四五六七八九十][\s\u200b\ufeff]*[、,，.．\ufe52]")
 
 
-def parse_heading(text: str) -> Heading | None:
-    """A candidate heading: a numbered short line whose title names a known section."""
+@lru_cache(maxsize=8192)  # the same headings recur in every report (a Heading is never changed once made)
+def parse_numbered(text: str, commas: bool = False) -> Heading | None:
+    """A numbered short line (五、…, 5、…) that is no sentence, whatever its title says (``commas``: a comma
+    in it is taken for a slip, not for a sentence)."""
     if len(text) > 70 or not _NUMBERED.match(text):
         return None
     m = _HEADING.match(fold(text))
@@ -66,12 +69,20 @@ def parse_heading(text: str) -> Heading | None:
         return None
     start = m.start("title")
     title = text[start : start + len(m.group("title"))].strip()
-    if not any(k in title for k in _ALL_KEYWORDS):
-        return None
-    if "，" in title or "," in title or "；" in title:  # a sentence, not a heading
+    if not commas and ("，" in title or "," in title or "；" in title):  # a sentence, not a heading
         return None
     style = "arabic" if m.group("num").isdigit() else "chinese"
     return Heading(num, title, text.strip(), style)
+
+
+def parse_heading(text: str) -> Heading | None:
+    """A candidate heading: a numbered short line whose title names a known section."""
+    if len(text) > 70 or not _NUMBERED.match(text):
+        return None  # (most paragraphs: let go before the cache is asked)
+    h = parse_numbered(text)
+    if h is None or not any(k in h.title for k in _ALL_KEYWORDS):
+        return None
+    return h
 
 
 def looks_like_section_heading(text: str) -> bool:
@@ -81,7 +92,7 @@ def looks_like_section_heading(text: str) -> bool:
 @lru_cache(maxsize=4096)
 def section_role(title: str) -> int | None:
     """Which official section a printed title stands for (1..6), None for an extra one."""
-    t = fold(title)
+    t = fold(title).replace("其它", "其他")  # (both in use)
     best = None
     for s in SECTIONS:
         if any(fold(k) in t for k in s.keywords):
@@ -167,3 +178,146 @@ def inline_headings(text: str) -> list[tuple[int, Heading]]:
         title = text[m.start("title") : m.end("title")]
         found.append((m.start(), Heading(num, title, text[m.start() : m.end()], "chinese")))
     return found
+
+
+# ------------------------------------------------------------------------------ headings with a slip
+
+# A heading with a slip in it (四、政府信息公开行政法复议、行政讼诉情况) may name no section by its keywords;
+# where the numbering leaves room for exactly that section, a title this like the official one is that section.
+LIKE_OFFICIAL = 0.75
+_PLAIN_DROP = re.compile(r"[\s、，,.．。：:；;“”\"'（）()《》]")
+_SAME_CHARS = str.maketrans({"它": "他"})  # 其它/其他: both in use, no slip
+
+
+def _plain(text: str) -> str:
+    return _PLAIN_DROP.sub("", fold(text)).translate(_SAME_CHARS)
+
+
+_WORDINGS = {s.number: tuple(dict.fromkeys(_plain(x) for x in (s.title, *s.variants))) for s in SECTIONS}
+_FOLDED_WORDINGS = {s.number: tuple(fold(x) for x in (s.title, *s.variants)) for s in SECTIONS}
+# the words a section title is made of, that a slip breaks: every section's keywords, and 政府信息(公开)
+_TERMS = tuple(sorted({k for s in SECTIONS for k in s.keywords} | {"政府信息公开", "政府信息"}, key=lambda k: (-len(k), k)))
+
+
+@lru_cache(maxsize=4096)
+def title_likeness(title: str, number: int) -> float:
+    """How like the official wordings of section ``number`` a printed title is (0..1)."""
+    t = _plain(title)
+    wordings = _WORDINGS.get(number, ())
+    if not t or not wordings:
+        return 0.0
+    return max(SequenceMatcher(None, t, w, autojunk=False).ratio() for w in wordings)
+
+
+def role_of(title: str, number: int) -> int | None:
+    """The official section a heading stands for: named by its keywords, or — a title with a slip — by its
+    number when the title is that section's official one but for a character or two."""
+    role = section_role(title)
+    if role is None and title_likeness(title, number) >= LIKE_OFFICIAL:
+        return number
+    return role
+
+
+def _distance(a: str, b: str) -> int:
+    """Edits from ``a`` to ``b``: a character put in, left out or changed, or two neighbours swapped."""
+    d = [[i + j if i == 0 or j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+@lru_cache(maxsize=1024)
+def misspellings(title: str, number: int) -> tuple[tuple[str, str], ...]:
+    """(as printed, as it should be) for each word of the official title of section ``number`` that the
+    printed title has with one character put in, left out or changed (行政法复议 for 行政复议). Words put in
+    or left out whole (的, 工作) and other wordings are not slips and give nothing."""
+    printed = fold(title).translate(_SAME_CHARS)
+    wordings = _FOLDED_WORDINGS.get(number, ())
+    if not printed or not wordings:
+        return ()
+    best = max(wordings, key=lambda w: SequenceMatcher(None, printed, w.translate(_SAME_CHARS), autojunk=False).ratio())
+    official = best.translate(_SAME_CHARS)
+    where: list[int | None] = [None] * len(official)  # the printed position of each official character
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, printed, official, autojunk=False).get_opcodes():
+        if tag == "equal":
+            for k in range(j2 - j1):
+                where[j1 + k] = i1 + k
+        elif tag == "replace":
+            for k in range(j2 - j1):
+                where[j1 + k] = i1 + min(k, i2 - i1 - 1)
+    out: list[tuple[int, str, str]] = []
+    taken: list[tuple[int, int]] = []
+    for term in _TERMS:
+        start = official.find(term)
+        if start < 0 or term in printed:
+            continue
+        if any(a <= start < b for a, b in taken):
+            continue  # inside a longer word already looked at
+        end = start + len(term)
+        spots = [p for p in where[start:end] if p is not None]
+        if not spots:
+            continue
+        # what was printed between the characters either side of the word (a character put in or swapped
+        # at its edge belongs to it)
+        before = where[start - 1] if start > 0 else -1
+        after = where[end] if end < len(official) else len(printed)
+        lo = before + 1 if before is not None else min(spots)
+        hi = after if after is not None else max(spots) + 1
+        piece = printed[lo:hi]
+        if piece.replace("的", "") == term or piece in _TERMS:
+            continue
+        if _distance(piece, term) == 1:
+            shown, should = _narrowed(title[lo:hi], piece, term)  # (fold keeps positions)
+            out.append((lo, shown, should))
+            taken.append((start, end))
+    return tuple((shown, term) for _, shown, term in sorted(out))
+
+
+def _narrowed(shown: str, piece: str, term: str, context: int = 1) -> tuple[str, str]:
+    """A long word and its slip cut down to the slip and ``context`` characters either side (问提 for
+    存在的主要问提); ``piece`` is ``shown`` as compared."""
+    if len(term) <= 4:
+        return shown, term
+    head = 0
+    while head < min(len(piece), len(term)) and piece[head] == term[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(piece), len(term)) - head and piece[-1 - tail] == term[-1 - tail]:
+        tail += 1
+    cut_head = max(0, head - context)
+    cut_tail = max(0, tail - context)
+    return shown[cut_head:len(shown) - cut_tail], term[cut_head:len(term) - cut_tail]
+
+
+_NUMERAL_OF = dict(enumerate("一二三四五六七八九十", start=1))
+
+
+def inline_heading_like(text: str, number: int) -> tuple[int, Heading] | None:
+    """In run-together text, the heading of section ``number`` printed with a slip: its numeral and 、, then
+    a title this like the official one (offset in ``text`` and the heading); None when there is none."""
+    numeral = _NUMERAL_OF.get(number)
+    wordings = _FOLDED_WORDINGS.get(number, ())
+    if numeral is None or not wordings:
+        return None
+    folded = fold(text)
+    pos = folded.find(numeral)
+    while pos >= 0:
+        sep = pos + 1
+        while sep < len(folded) and folded[sep] == " ":
+            sep += 1
+        if sep < len(folded) and folded[sep] in ",.":
+            start = sep + 1
+            best: tuple[float, int] | None = None
+            for w in wordings:
+                for n in range(max(2, len(w) - 2), len(w) + 3):
+                    r = SequenceMatcher(None, folded[start:start + n], w, autojunk=False).ratio()
+                    if best is None or r > best[0]:
+                        best = (r, n)
+            if best is not None and best[0] >= 0.8:
+                end = start + best[1]
+                return pos, Heading(number, text[start:end], text[pos:end], "chinese")
+        pos = folded.find(numeral, pos + 1)
+    return None

@@ -1,7 +1,9 @@
 """Units: the document flattened into cells and text pieces, each classified once.
 
 A unit is one table cell, one paragraph, or a piece of a paragraph whose table rows were run
-together (labels and numbers with nothing between them, or joined by spaces).
+together (labels and numbers with nothing between them, or joined by spaces). The blocks are tidied
+first (tidy.py: page furniture out, labels split from their numbers joined); a section heading with a
+slip in it is found where the numbering leaves room for it (_fill_gaps).
 """
 
 from __future__ import annotations
@@ -13,9 +15,20 @@ from itertools import pairwise
 
 from ..document import Document, Paragraph, Row
 from ..formats import EDITIONS, LabelEntry, label_index
+from ..formats.common import SECTIONS
 from ..formats.labels import body_key, fold, label_key
 from ..location import Location
-from .sections import Heading, accept_headings, inline_headings, parse_heading
+from .sections import (
+    LIKE_OFFICIAL,
+    Heading,
+    accept_headings,
+    inline_heading_like,
+    inline_headings,
+    parse_heading,
+    parse_numbered,
+    title_likeness,
+)
+from .tidy import tidy, unglued
 from .values import is_value_text
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -35,7 +48,8 @@ class Unit:
 
     @property
     def blank(self) -> bool:
-        return not self.text.strip()
+        text = self.text
+        return not text or text.isspace()
 
     @property
     def labelish(self) -> bool:
@@ -86,7 +100,7 @@ def _value_like_segment(seg: str) -> bool:
         return True
     if _COUNTED_LIST.search(seg):
         return False
-    return bool(re.fullmatch(r"[\d\s.,/\\\-—–万元件条个项%（）()单位:：无空]*", fold(s)))
+    return bool(re.fullmatch(r"[\d\s.,/\\\-+—–万元件条个项%（）()单位:：无空]*", fold(s)))
 
 
 def _split_inline(text: str, at: Location) -> list[tuple[str, Location, str]] | None:
@@ -148,22 +162,28 @@ def _split_chunk(text: str, at: Location, start: int) -> list[tuple[str, Locatio
 
 def build_units(doc: Document) -> list[Unit]:
     """Flatten the document: headings found, run-together paragraphs split, labels looked up."""
+    return units_and_text(doc)[0]
+
+
+def units_and_text(doc: Document) -> tuple[list[Unit], list[Unit]]:
+    """:func:`build_units`, and the units of the running text among them in order (the headings and the
+    "para" units: what the sections are made of), so that the sections need not look through every cell."""
     raw: list[Unit] = []
     paras: list[int] = []  # where the paragraphs are in ``raw``
     block_id = 0
-    for block in doc.blocks:
+    append, known, unit = raw.append, _FACTS.get, Unit  # (the loop below runs for every cell)
+    for block in tidy(doc.blocks, lookup):
         block_id += 1
-        if isinstance(block, Row):
+        if type(block) is Row:
             for cell in block.cells:
                 text = cell.text
-                value, key, entries, multi = _cell_facts(text) if len(text) <= 200 else _facts(text)
-                if multi:  # several numbers in one cell: a row run into a cell
-                    for piece in text.split():
-                        value, key, entries, _ = _cell_facts(piece) if len(piece) <= 200 else _facts(piece)
-                        raw.append(Unit(piece, cell.at, block_id, "cell", key, entries, value))
-                else:
-                    raw.append(Unit(text, cell.at, block_id, "cell", key, entries, value))
-        elif isinstance(block, Paragraph):
+                value, key, entries, parts = known(text) or _cell_facts(text)
+                if parts is None:
+                    append(unit(text, cell.at, block_id, "cell", key, entries, value))
+                else:  # several units in one cell: a row run into it, or a label and the row's first numbers
+                    for piece, value, key, entries in parts:
+                        append(unit(piece, cell.at, block_id, "cell", key, entries, value))
+        elif type(block) is Paragraph:
             text = block.text
             if len(text) > 120:
                 inline = inline_headings(text)
@@ -195,6 +215,8 @@ def build_units(doc: Document) -> list[Unit]:
             candidates.append((i, heading))
         u.heading = None
     accepted = accept_headings(candidates)
+    if accepted and len(accepted) < len(SECTIONS):
+        accepted, block_id = _fill_gaps(raw, paras, accepted, block_id)
     for i, h in accepted:
         raw[i].heading = h
 
@@ -228,7 +250,7 @@ def build_units(doc: Document) -> list[Unit]:
                 continue
         _classify(u)
     if not split:
-        return raw
+        return raw, [raw[i] for i in paras]
     units: list[Unit] = []
     done = 0
     for i, made in split:
@@ -236,21 +258,101 @@ def build_units(doc: Document) -> list[Unit]:
         units.extend(made)
         done = i + 1
     units.extend(raw[done:])
-    return units
+    split_at = dict(split)
+    running = [x for i in paras for x in (split_at[i] if i in split_at else (raw[i],)) if x.heading or x.kind == "para"]
+    return units, running
 
 
-def _facts(text: str) -> tuple[bool, str, tuple[LabelEntry, ...], bool]:
-    """(value, key, entries) of a cell's text as :func:`_classify` finds them, and whether it holds
-    several numbers."""
+def _fill_gaps(raw: list[Unit], paras: list[int], accepted: list[tuple[int, Heading]],
+               block_id: int) -> tuple[list[tuple[int, Heading]], int]:
+    """Headings with a slip in them, where the numbering leaves room for them: a section missing between two
+    found ones (or after the last, before the first) is looked for among the paragraphs there, as a numbered
+    line (or, in run-together text, a numeral and 、) whose title is like that section's official one.
+    ``raw`` and ``paras`` are changed in place (a run-together paragraph is split at the heading); the
+    headings, in order, and the last block number used are returned."""
+    for number in range(1, len(SECTIONS) + 1):
+        if any(h.number == number for _, h in accepted):
+            continue
+        lo = max((i for i, h in accepted if h.number < number), default=-1)
+        hi = min((i for i, h in accepted if h.number > number), default=len(raw))
+        if lo < 0 and hi == len(raw):
+            continue
+        for k, i in enumerate(paras):
+            if not lo < i < hi:
+                continue
+            u = raw[i]
+            h = parse_numbered(u.text, commas=True)
+            if h is not None and h.number == number and title_likeness(h.title, number) >= LIKE_OFFICIAL:
+                accepted = sorted([*accepted, (i, h)], key=lambda a: a[0])
+                break
+            if len(u.text) > 120:
+                found = inline_heading_like(u.text, number)
+                if found is None:
+                    continue
+                off, h = found
+                end = off + len(h.printed)
+                made = []
+                for a, b, heading in ((0, off, None), (off, end, h), (end, len(u.text), None)):
+                    if b > a and (heading or u.text[a:b].strip()):
+                        block_id += 1
+                        made.append(Unit(u.text[a:b], u.at.at_char((u.at.char or 1) + a) if a else u.at,
+                                         block_id, "para", heading=heading))
+                raw[i:i + 1] = made
+                grown = len(made) - 1
+                head_at = i + next(n for n, m in enumerate(made) if m.heading)
+                paras[k:k + 1] = list(range(i, i + len(made)))
+                for n in range(k + len(made), len(paras)):
+                    paras[n] += grown
+                accepted = sorted([(j + grown if j > i else j, x) for j, x in accepted] + [(head_at, h)],
+                                  key=lambda a: a[0])
+                break
+    return accepted, block_id
+
+
+_Part = tuple[str, bool, str, tuple[LabelEntry, ...]]  # (text, value, key, entries) of a unit in a cell
+
+
+def _facts(text: str) -> tuple[bool, str, tuple[LabelEntry, ...], tuple[_Part, ...] | None]:
+    """(value, key, entries) of a cell's text as :func:`_classify` finds them, and None — or the units the
+    cell holds when it holds several: numbers run together with spaces between them (a row run into one
+    cell), or a row label and the row's first numbers (a column boundary a converter missed)."""
     if _MULTI_NUMBERS.match(text):
-        return False, "", (), True
+        return False, "", (), tuple(_part(piece) for piece in text.split())
+    u = _classified(text)
+    if not u.value and not u.entries and text[-1:].isdigit() and (glued := unglued(text, lookup)):
+        label, numbers = glued
+        key, entries = lookup(label)
+        return u.value, u.key, u.entries, ((label, False, key, entries), *(_part(piece) for piece in numbers))
+    return u.value, u.key, u.entries, None
+
+
+def _classified(text: str) -> Unit:
     u = Unit(text, _NOWHERE, 0, "cell")
     _classify(u)
-    return u.value, u.key, u.entries, False
+    return u
+
+
+def _part(text: str) -> _Part:
+    u = _classified(text)
+    return text, u.value, u.key, u.entries
 
 
 _NOWHERE = Location()
-_cell_facts = lru_cache(maxsize=16384)(_facts)  # short cell texts recur in every report (labels, 0, blanks)
+# What a cell holds depends on its text alone, and short cell texts recur in every report (labels, 0, blanks):
+# kept by text (up to 200 characters), in a dict the loop over every cell looks in directly (quicker than an
+# lru_cache; emptied when full).
+_FACTS: dict[str, tuple[bool, str, tuple[LabelEntry, ...], tuple[_Part, ...] | None]] = {}
+_MAX_FACTS = 16384
+
+
+def _cell_facts(text: str) -> tuple[bool, str, tuple[LabelEntry, ...], tuple[_Part, ...] | None]:
+    """:func:`_facts`, kept in _FACTS."""
+    facts = _facts(text)
+    if len(text) <= 200:
+        if len(_FACTS) >= _MAX_FACTS:
+            _FACTS.clear()
+        _FACTS[text] = facts
+    return facts
 
 
 def _looks_tabular(text: str) -> bool:

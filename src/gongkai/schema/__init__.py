@@ -20,14 +20,16 @@ from ..checks.base import SEVERITIES
 from ..formats import CURRENT, EDITIONS, TABLES, Edition, TableDef, get_edition
 from ..formats.files import SOURCE_FORMATS
 from ..location import FIELD_DOCS, FIELD_KINDS
-from ..model import SCHEMA, SCHEMA_READ
+from ..model import DOUBTS, HOWS, SCHEMA, SCHEMA_READ
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 NAMES = ("report", "findings", "data")
 MAX_NAME_CHARS = 200  # an agency's name or a report's title in data (the longest real ones: about 60)
 
-_CELL_DOC = ('value: the number read (null when blank, a nil marker, unreadable or not printed); raw: the text as '
-             'printed ("" blank, "/" a nil marker, null not printed at all); at: where it was printed ({"line": 123}).')
+_CELL_DOC = ('value: the number read (null when blank, a nil marker, unreadable, not printed, or not read for certain); '
+             'raw: the text as printed ("" blank, "/" a nil marker, null not printed at all); at: where it was printed '
+             '({"line": 123}); how: how it was read; confidence, candidates, doubt, crop_png_base64: present only when '
+             'set, on a value gongkai is not sure of (see docs/json.md, "How a cell was read").')
 _VERSION = SCHEMA.rsplit("/", 1)[1]
 
 
@@ -112,10 +114,47 @@ def _table_defs(data: bool) -> dict[str, Any]:
     return {f"{t.key}.{e}": _table(get_edition(e), t.key, data) for t in TABLES for e in EDITIONS}
 
 
+def certainty_properties() -> dict[str, Any]:
+    """How a cell was read and how sure gongkai is of it: the keys a cell has beside value, raw and at."""
+    return {
+        "how": {"enum": list(HOWS), "description": "printed: read as printed in its own cell or token; split: split "
+                                                   "from digits printed run together, by the table's identities; "
+                                                   "ocr: recognised from a scan; reviewer: entered by a reviewer"},
+        "confidence": {"type": "number", "minimum": 0, "maximum": 1,
+                       "description": "OCR's confidence in the cell (ocr only; left out when not recognised)"},
+        "candidates": {"type": "array", "items": {"type": "number"}, "minItems": 1,
+                       "description": "the values the cell could have when the digits run together split in "
+                                      "several ways (value is then null; finding GK701)"},
+        "doubt": {"enum": list(DOUBTS), "description": "why the value is uncertain: "
+                  + "; ".join(f"{k}: {v}" for k, v in DOUBTS.items()) + " (left out when certain)"},
+        "crop_png_base64": {"type": "string", "contentEncoding": "base64", "contentMediaType": "image/png",
+                            "description": "the scanned cell as a PNG image, base64, for an uncertain recognised "
+                                           "cell"},
+    }
+
+
+def ocr_source_schema() -> dict[str, Any]:
+    """What was read by OCR, in the report's source."""
+    pages = {"type": "array", "items": {"type": "integer", "minimum": 1}}
+    return {
+        "description": "what was read by OCR (docs/ocr.md): null when nothing was",
+        "anyOf": [_strict({
+            "pages": pages | {"description": "the PDF pages (or pictures, numbered in document order) read by OCR"},
+            "engine": {"type": "string", "description": "the OCR engine and its models"},
+            "confidence": {"type": "number", "minimum": 0, "maximum": 1,
+                           "description": "the lowest confidence of any cell or line of text read"},
+            "mean_confidence": {"type": "number", "minimum": 0, "maximum": 1,
+                                "description": "the mean confidence of the cells and lines read"},
+            "unread_pages": pages | {"description": "pages OCR gave up on (its time limits)"},
+        }), {"type": "null"}],
+    }
+
+
 def report_schema() -> dict[str, Any]:
     """report.schema.json: one report as ``gongkai parse --json`` prints it."""
     cell = {"title": "One table cell", "description": _CELL_DOC} | _strict(
-        {"value": {"type": ["number", "null"]}, "raw": {"type": ["string", "null"]}, "at": _AT})
+        {"value": {"type": ["number", "null"]}, "raw": {"type": ["string", "null"]}, "at": _AT}
+        | certainty_properties()) | {"required": ["value", "raw", "at", "how"]}
     contact = {"type": "object", "properties": {k: {"type": "string"} for k in ("phone", "address", "postcode", "email")},
                "additionalProperties": {"type": "string"}, "minProperties": 1}
     section = _strict({"number": {"type": "integer", "minimum": 1}, "title": {"type": "string"},
@@ -126,6 +165,7 @@ def report_schema() -> dict[str, Any]:
             "path": _text('the path given, "<stdin>" for standard input'),
             "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "of the file's bytes"},
             "format": {"enum": list(SOURCE_FORMATS)},
+            "ocr": ocr_source_schema(),
         }),
         "agency": _text("机关名称"),
         "year": {"type": ["integer", "null"], "description": "报告年度"},
@@ -199,7 +239,9 @@ def data_schema(edition: str | None = None) -> dict[str, Any]:
         "type": ["number", "string", "boolean", "null", "object"],
         "properties": {"value": {"type": ["number", "null"]}, "raw": {"type": ["string", "null"]},
                        "at": {"anyOf": [{"$ref": "#/$defs/location"}, {"type": ["string", "null"]}],
-                              "description": "a location object, or text kept as the location's note"}},
+                              "description": "a location object, or text kept as the location's note"}}
+        | {k: v | {"description": "accepted and ignored: data is taken as given"}
+           for k, v in certainty_properties().items()},
         "additionalProperties": False,
     }
     number = {"type": ["integer", "string"], "pattern": "^\\s*0*[1-9][0-9]*\\s*$", "minimum": 1,

@@ -4,7 +4,10 @@ per format and overall.
     python bench/accuracy.py [CORPUS_DIR]     (default: ../shared/corpus/dev)
 
 Each report NAME.<ext> has NAME.truth.json, values read by eye (see the corpus README):
-t3 rows as 7 numbers, t4 as 15 numbers, t2 rows as lists in column order.
+t3 rows as 7 numbers, t4 as 15 numbers, t2 rows as lists in column order. Every cell the truth file
+gives is counted, the scanned copy's included (read by OCR). For a file read by OCR the pages, the
+engine and the confidences are printed, and each wrong cell says whether gongkai flagged it (a cell
+whose value is uncertain says so: no wrong cell should come without a doubt).
 """
 
 from __future__ import annotations
@@ -85,10 +88,14 @@ def main(argv: list[str]) -> int:
         truth = json.loads(truth_file.read_text(encoding="utf-8"))
         edition = json.loads(meta_file.read_text(encoding="utf-8")).get("template", "2021") if meta_file.exists() else "2021"
         expected = expected_cells(truth, edition)
+        flagged: dict[str, bool] = {}
+        ocr = None
         try:
             report = read(path)
             fmt = report.source.format
             got = {ref: report.value(ref) for ref in expected}
+            flagged = {ref: bool(getattr(report.cell(ref), "doubt", None)) for ref in expected}
+            ocr = report.source.ocr
         except GongkaiError as exc:
             fmt, got = path.suffix.lstrip("."), {}
             print(f"  ({path.name}: {exc})")
@@ -99,8 +106,12 @@ def main(argv: list[str]) -> int:
         total[0] += ok
         total[1] += len(expected)
         print(f"{path.name:<34} {fmt:<6} {len(expected):>6} {ok:>8} {ok / max(1, len(expected)):>7.1%}")
+        if ocr is not None:
+            print(f"    read by OCR: pages {ocr.pages} ({len(ocr.unread_pages)} unread), lowest confidence "
+                  f"{ocr.confidence:.2f}, mean {ocr.mean_confidence:.3f}; {ocr.engine}")
         for ref in misses[:10]:
-            print(f"    wrong: {ref}: expected {expected[ref]!r}, read {got.get(ref)!r}")
+            said = "flagged as uncertain" if flagged.get(ref) else "NOT flagged"
+            print(f"    wrong: {ref}: expected {expected[ref]!r}, read {got.get(ref)!r} ({said})")
     print()
     for fmt, (ok, n) in sorted(per_format.items()):
         print(f"format {fmt:<6} {ok}/{n} cells correct ({ok / max(1, n):.1%})")

@@ -30,6 +30,8 @@ LAZY: dict[str, tuple[str, ...]] = {
     # heavy libraries only one path needs: datasketch brings scipy, pyarrow is 100 MB
     "gongkai.similar": ("datasketch",),
     "gongkai.store.export": ("pyarrow",),
+    # OCR (RapidOCR, OpenCV, onnxruntime: a second to load) only for a file with scanned pages or pictures
+    "gongkai.readers": ("gongkai.ocr.scan",),
 }
 
 # package → packages it must never import (the direction data flows in)

@@ -581,6 +581,9 @@ def test_sniffing_sends_html_to_this_reader() -> None:
     assert sniff(GB_PAGE.format(label="gb2312").encode("gb18030")) == "html"
     assert sniff("<table><tr><td>规章</td><td>0</td></tr></table>".encode()) == "html"
     assert sniff("一、总体情况\n二、主动公开政府信息情况\n".encode()) == "text"
+    # Markdown from a PDF converter with a table written as HTML: text around it, nothing else of a page
+    assert sniff("# 年度报告\n\n一、总体情况\n\n<table><tr><td>规章</td><td>0</td></tr></table>\n".encode()) == "text"
+    assert sniff("一、总体情况\n<table><tr><td>规章</td></tr></table>".encode(), "report.html") == "html"
 
 
 def test_fixture_old_gb2312_table_layout_page() -> None:

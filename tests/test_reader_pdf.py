@@ -501,14 +501,15 @@ def test_two_tables_get_two_numbers(rl) -> None:
     assert doc.rows()[2].at == Location(page=1, table=2, row=1)
 
 
-def image_pdf(pages: int = 1, text_first_page: str | None = None) -> bytes:
+def image_pdf(pages: int = 1, text_first_page: str | None = None, blank: bool = False) -> bytes:
     from PIL import Image, ImageDraw
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
     img = Image.new("L", (200, 280), 255)
-    ImageDraw.Draw(img).rectangle((20, 20, 180, 60), fill=0)
+    if not blank:
+        ImageDraw.Draw(img).rectangle((20, 20, 180, 60), fill=0)
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)
     for n in range(pages):
@@ -522,11 +523,12 @@ def image_pdf(pages: int = 1, text_first_page: str | None = None) -> bytes:
     return buf.getvalue()
 
 
-def test_scanned_pdf(rl) -> None:
+def test_scan_with_nothing_to_read_is_refused(rl) -> None:
+    # scanned pages of blank paper: OCR runs and finds no text (scans with text: tests/test_ocr_reading.py)
     with pytest.raises(ReadError) as err:
-        read(image_pdf(pages=2))
+        read(image_pdf(pages=2, blank=True))
     assert err.value.reason == "scanned"
-    assert err.value.zh == "这是扫描版 PDF（没有文字层），暂不支持读取扫描件；请提供含文字的 PDF 或 Word 版本"
+    assert err.value.zh.startswith("这是扫描版 PDF（没有文字层），文字识别（OCR）没有从中读出文字")
 
 
 def test_partly_scanned_pdf_is_read_and_noted(rl) -> None:

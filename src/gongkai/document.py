@@ -51,6 +51,22 @@ Block = Paragraph | Row
 
 
 @dataclass(slots=True)
+class OcrSource:
+    """What was read by OCR (docs/ocr.md): the scanned pages of a PDF, or the pictures of a Word
+    document or web page (numbered 1, 2… in document order), and how sure the reading is."""
+
+    pages: list[int]  # PDF pages (or pictures) read by OCR, unread ones included
+    engine: str  # the engine and its models: "RapidOCR 3.10.0 (PP-OCRv6 small det/rec, …)"
+    confidence: float  # the lowest confidence of any cell or line of text read (0..1; 0.0 when nothing was read)
+    mean_confidence: float  # the mean confidence of the cells and lines read
+    unread_pages: list[int] = field(default_factory=list)  # pages OCR gave up on (its time limits)
+
+    def to_json(self) -> dict[str, object]:
+        return {"pages": list(self.pages), "engine": self.engine, "confidence": round(self.confidence, 4),
+                "mean_confidence": round(self.mean_confidence, 4), "unread_pages": list(self.unread_pages)}
+
+
+@dataclass(slots=True)
 class Source:
     """Where a document came from: enough to find the bytes again."""
 
@@ -58,6 +74,7 @@ class Source:
     sha256: str
     format: str  # a key of gongkai.readers.READER_MODULES ("text", "docx", "doc", "html", "mht", "pdf"...)
     encoding: str | None = None
+    ocr: OcrSource | None = None  # set when some of it was read by OCR
 
 
 @dataclass(slots=True)

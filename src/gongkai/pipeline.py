@@ -36,7 +36,6 @@ import os
 import resource
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, Future
 from concurrent.futures.process import BrokenProcessPool
@@ -52,7 +51,7 @@ from .errors import GongkaiError, LimitExceeded, ReadError
 from .extract import extract
 from .limits import DEFAULT_LIMITS, Limits
 from .model import Report
-from .readers import read_bytes, time_limit, timed_out, too_large
+from .readers import cpu_seconds, file_seconds, read_bytes, time_limit, timed_out, too_large
 from .workers import die_with_parent
 
 NO_RULES: frozenset[str] = frozenset()
@@ -64,7 +63,7 @@ fires first and gives the reader's own reason."""
 
 WORKER_GC_THRESHOLDS = (50_000, 50, 100)  # the cyclic collector in a worker (see _init_worker)
 MAX_DEFAULT_WORKERS = 4  # for a command's files: one worker per core, at most this many
-BATCH_FILES = 16  # files a worker takes at a time while every worker is busy …
+BATCH_FILES = 32  # files a worker takes at a time while every worker is busy (fewer, larger lots cost the caller less) …
 BATCH_BYTES = 1 << 20  # … as long as they are not more than this together (a bigger file goes alone)
 AHEAD = 2 * BATCH_FILES  # files a caller that reads many may hand each worker ahead (see Sandbox.ahead)
 
@@ -123,6 +122,12 @@ class Processed:
     failure: Failure | None = None
     worker: int = 0  # the process that read it (0: none, its worker was killed or died)
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # the fields as arguments: sent back from a worker for every file, this is quicker to pickle and
+        # unpickle than a slotted dataclass's state
+        return Processed, (self.name, self.sha256, self.size, self.format, self.report, self.findings,
+                           self.document, self.data, self.failure, self.worker)
+
     @property
     def ok(self) -> bool:
         return self.failure is None
@@ -134,16 +139,16 @@ def process(data: bytes, name: str | None = None, limits: Limits = DEFAULT_LIMIT
     on it, in this process, within ``limits.max_seconds`` (an alarm in a main thread; elsewhere the
     clock is looked at after each step). Never raises for a bad file: see ``Processed.failure``."""
     doc = None
-    started = time.monotonic()
+    clock = time_limit(limits.max_seconds)  # OCR's time comes on top, within its own limits (readers.off_the_clock)
     try:
-        with time_limit(limits.max_seconds):  # reading, extracting and checking share the file's limit
+        with clock:  # reading, extracting and checking share the file's limit
             doc = read_bytes(data, name, limits)
             report = extract(doc)
             findings = check(report, select=None if select is None else set(select))
     except Exception as exc:  # noqa: BLE001  every failure becomes a one-line reason
         return failed(data, name, Failure.of(exc), doc.source.sha256 if doc is not None else None)
-    if time.monotonic() - started > limits.max_seconds:  # (no alarm outside a main thread)
-        return failed(data, name, Failure.of(timed_out(limits.max_seconds)), doc.source.sha256)
+    if clock.over():  # (no alarm outside a main thread)
+        return failed(data, name, Failure.of(timed_out(limits.max_seconds, clock.extra)), doc.source.sha256)
     return Processed(name, report.source.sha256, len(data), report.source.format, report, findings, doc, data,
                      worker=os.getpid())
 
@@ -172,6 +177,10 @@ class Job:
     document: bool = False  # send the Document back
     then: Callable[[Processed], Any] | None = None
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # the fields as arguments: sent to a worker for every file, quicker to pickle and unpickle this way
+        return Job, (self.data, self.name, self.limits, self.select, self.report, self.document, self.then)
+
 
 def finish(job: Job, out: Processed) -> Any:
     """``then`` applied to the result, or the result as the caller asked for it."""
@@ -188,7 +197,7 @@ def finish(job: Job, out: Processed) -> Any:
 def _work(job: Job) -> Any:
     """A job in a worker, under the operating system's limits."""
     try:
-        with _confined(job.limits):
+        with _confined(job):
             return finish(job, process(job.data, job.name, job.limits, select=job.select))
     except MemoryError:  # even the reason could not be made within the limit (or ``then`` ran out)
         failure = OUT_OF_MEMORY
@@ -237,12 +246,14 @@ def _address_space() -> int:
 
 
 @contextmanager
-def _confined(limits: Limits) -> Iterator[None]:
+def _confined(job: Job) -> Iterator[None]:
     """The operating system's limits for one file: address space and CPU time (as soft limits, which a
     LibreOffice converter started meanwhile inherits and may lower for itself); set back afterwards so
-    that the result can be sent and the idle worker is never killed."""
+    that the result can be sent and the idle worker is never killed. A file that may need OCR gets its
+    OCR time on top (readers.cpu_seconds)."""
+    limits = job.limits
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = _whole(usage.ru_utime + usage.ru_stime + limits.max_seconds + GRACE_SECONDS + 1)
+    cpu = _whole(usage.ru_utime + usage.ru_stime + cpu_seconds(job.data, limits, job.name) + GRACE_SECONDS + 1)
     memory = _whole(_BASELINE + limits.max_memory_bytes)
     before = {which: resource.getrlimit(which) for which in (resource.RLIMIT_AS, resource.RLIMIT_CPU)}
     for which, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_CPU, cpu)):
@@ -308,29 +319,28 @@ class Pending:
                 except RuntimeError:  # closed meanwhile: ``done`` says so
                     return self.done
                 return self.result()
-            if isinstance(exc, ProcessExpired):
-                failure = _died(exc.exitcode, self.job.limits)
-            else:
-                failure = _killed(self.job.limits)
+            failure = _died(exc.exitcode, self.job) if isinstance(exc, ProcessExpired) else _killed(self.job)
         except (CancelledError, BrokenProcessPool):
             failure = STOPPED
         return finish(self.job, failed(self.job.data, self.job.name, failure, worker=0))
 
 
 def _timeout(jobs: list[Job]) -> float:
-    """How long the worker may take over ``jobs`` before it is killed: each its own time, and a little."""
-    return sum(job.limits.max_seconds + GRACE_SECONDS for job in jobs)
+    """How long the worker may take over ``jobs`` before it is killed: each its own time (with OCR's
+    for a file that may need it: readers.file_seconds), and a little."""
+    return sum(file_seconds(job.data, job.limits, job.name) + GRACE_SECONDS for job in jobs)
 
 
-def _killed(limits: Limits) -> Failure:
-    seconds = f"{limits.max_seconds:g}"
+def _killed(job: Job) -> Failure:
+    seconds = f"{file_seconds(job.data, job.limits, job.name):g}"
     return Failure(f"处理超时（超过 {seconds} 秒），已停止读取：文件过于复杂或已损坏",
                    f"took longer than {seconds} s and was stopped; see --timeout or GONGKAI_TIMEOUT", "limit")
 
 
-def _died(exitcode: int | None, limits: Limits) -> Failure:
+def _died(exitcode: int | None, job: Job) -> Failure:
+    limits = job.limits
     if exitcode == -signal.SIGXCPU:
-        seconds = f"{limits.max_seconds:g}"
+        seconds = f"{cpu_seconds(job.data, limits, job.name):g}"
         return Failure(f"处理超时（CPU 时间超过 {seconds} 秒），已停止读取：文件过于复杂或已损坏",
                        f"used more than {seconds} s of CPU time and was stopped; see --timeout or GONGKAI_TIMEOUT",
                        "limit")

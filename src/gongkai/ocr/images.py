@@ -66,6 +66,16 @@ def load_image(data: bytes, max_pixels: int) -> Gray:
                         reason="corrupt") from exc
 
 
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of an embedded image, from its header (no pixels decoded); None when it cannot
+    be told."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            return img.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
 def to_reading_scale(gray: Gray, settings: OcrSettings, max_pixels: int) -> tuple[Gray, float]:
     """An embedded image scaled so that its characters are about ``settings.char_height`` px high, as
     on a page at 150 dpi, and the factor applied (never to more than ``max_pixels``). The same tables

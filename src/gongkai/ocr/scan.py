@@ -1,4 +1,7 @@
-"""Scanned PDF pages and embedded images read by OCR, within the file's OCR limits."""
+"""Scanned PDF pages and embedded images read by OCR, within the file's OCR limits.
+
+What the readers use of :mod:`gongkai.ocr` is here (the one module they import, when a file needs
+OCR): :func:`read_pdf`, :func:`read_image`, :class:`Budget`, :func:`image_size` and :func:`describe`."""
 
 from __future__ import annotations
 
@@ -10,12 +13,12 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped]  # no type informatio
 from ..errors import ReadError
 from ..limits import Limits
 from .budget import Budget, OcrTimeout
-from .engine import Engine, engine
-from .images import load_image, render_page, to_reading_scale
+from .engine import Engine, describe, engine
+from .images import image_size, load_image, render_page, to_reading_scale
 from .page import read_page
 from .result import OcrFile, OcrPage
 from .settings import OcrSettings
-from .textlayer import needs_ocr, page_facts
+from .textlayer import PageFacts, needs_ocr
 
 
 def pages_needing_ocr(data: bytes) -> list[int]:
@@ -68,6 +71,25 @@ def read_image(data: bytes, number: int, budget: Budget, settings: OcrSettings |
         return OcrPage(number, settings.dpi, 0.0, 0, 0, (), (), unread=exc.reason)
 
 
+def page_facts(pdf: pdfium.PdfDocument, index: int) -> PageFacts:
+    """:class:`PageFacts` of page ``index`` (from 0) as PDFium sees it."""
+    page = pdf[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            texts = tuple(textpage.get_text_range())
+        finally:
+            textpage.close()
+        width, height = page.get_size()
+        area = 0.0
+        for obj in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE]):
+            left, bottom, right, top = obj.get_bounds()
+            area += max(0.0, min(right, width) - max(left, 0.0)) * max(0.0, min(top, height) - max(bottom, 0.0))
+        return PageFacts(texts, area / (width * height) if width > 0 and height > 0 else 0.0)
+    finally:
+        page.close()
+
+
 @contextmanager
 def _opened(data: bytes) -> Iterator[pdfium.PdfDocument]:
     """A PDFium document of ``data``, closed on leaving; ReadError when PDFium cannot open it."""
@@ -80,3 +102,6 @@ def _opened(data: bytes) -> Iterator[pdfium.PdfDocument]:
         yield pdf
     finally:
         pdf.close()
+
+
+__all__ = ["Budget", "describe", "image_size", "page_facts", "pages_needing_ocr", "read_image", "read_pdf"]

@@ -1,13 +1,13 @@
 """Whether a PDF page needs OCR: it has no usable text layer, and something to read.
 
-Cheap to import (no OpenCV, no OCR engine): the PDF reader asks this of every page, and pages with a
-text layer keep the fast path and cost nothing more."""
+Cheap to import (no OpenCV, no OCR engine, no PDFium): the PDF reader asks this of every page that has
+few readable characters, from the characters and images pdfplumber found, and pages with a text layer
+keep the fast path and cost nothing more. (:func:`gongkai.ocr.scan.page_facts` gives the same facts as
+PDFium sees them.)"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import pypdfium2 as pdfium  # type: ignore[import-untyped]  # no type information shipped
 
 MIN_TEXT_CHARS = 20  # a page with fewer readable characters than this has no usable text layer
 MIN_IMAGE_SHARE = 0.2  # ... and is a scan when images cover this share of it
@@ -35,25 +35,13 @@ def needs_ocr(facts: PageFacts) -> bool:
     the page), or text drawn with fonts that have no Unicode mapping."""
     printed = [t for t in facts.texts if t and not t.isspace()]
     usable = sum(1 for t in printed if readable(t))
-    if usable >= MIN_TEXT_CHARS and usable >= 0.7 * len(printed):
+    if text_layer_usable(usable, len(printed)):
         return False
     return facts.image_share >= MIN_IMAGE_SHARE or len(printed) - usable >= MIN_TEXT_CHARS
 
 
-def page_facts(pdf: pdfium.PdfDocument, index: int) -> PageFacts:
-    """:class:`PageFacts` of page ``index`` (from 0) as PDFium sees it."""
-    page = pdf[index]
-    try:
-        textpage = page.get_textpage()
-        try:
-            texts = tuple(textpage.get_text_range())
-        finally:
-            textpage.close()
-        width, height = page.get_size()
-        area = 0.0
-        for obj in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE]):
-            left, bottom, right, top = obj.get_bounds()
-            area += max(0.0, min(right, width) - max(left, 0.0)) * max(0.0, min(top, height) - max(bottom, 0.0))
-        return PageFacts(texts, area / (width * height) if width > 0 and height > 0 else 0.0)
-    finally:
-        page.close()
+def text_layer_usable(usable: int, printed: int) -> bool:
+    """A page with ``usable`` readable characters of ``printed`` (not blank) has a text layer to read:
+    enough of them, and most of them readable. (The PDF reader asks this first, from counts it
+    makes anyway; only a page without one costs a look at its images.)"""
+    return usable >= MIN_TEXT_CHARS and usable >= 0.7 * printed

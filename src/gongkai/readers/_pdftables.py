@@ -23,10 +23,14 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from pdfplumber.page import Page
 from pdfplumber.table import words_to_edges_v
 from pdfplumber.utils import obj_to_edges
+
+if TYPE_CHECKING:
+    from ..ocr.result import OcrCell
 
 SNAP = 3.0  # ruling lines closer than this (pt) are one line
 MIN_EDGE = 3.0  # shorter ruling segments are ignored
@@ -55,6 +59,7 @@ class Line:
     bottom: float
     size: float
     segs: list[Seg]
+    confidence: float | None = None  # a line read by OCR: its lowest character confidence
 
     @property
     def x0(self) -> float:
@@ -75,11 +80,14 @@ class Line:
 
 @dataclass(slots=True)
 class Table:
-    """Rows of one table found on a page: each row is a list of cell texts."""
+    """Rows of one table found on a page: each row is a list of cell texts (for a table read by OCR,
+    ``scanned`` holds the cells OCR read, row by row as ``rows``; None where ``rows`` has the empty
+    cell of a position covered by a cell merged down)."""
 
     top: float
     rows: list[list[str]]
     complete: list[bool] = field(default_factory=list)
+    scanned: list[list[OcrCell | None]] | None = None
 
 
 # --- ruling lines ---------------------------------------------------------------------------

@@ -24,7 +24,12 @@ What the reader does with Word's structures:
 * tracked changes are read as accepted: insertions kept, deletions and moved-away text
   dropped, deleted rows and cells dropped, a deleted paragraph mark joins two paragraphs;
 * field instructions (``w:instrText``), ruby annotations and hidden runs (``w:vanish``) are
-  not printed, so they are not read; a field's displayed result is.
+  not printed, so they are not read; a field's displayed result is;
+* pictures (``a:blip``, ``v:imagedata``) in the body's paragraphs are read by OCR when the
+  document has no table of text (tables pasted as pictures, or a scanned report pasted in): their
+  tables and text go where the picture is, each cell located like a Word table's (tables numbered
+  on after the document's own), each line of text at the picture's paragraph; ``Source.ocr`` says
+  which pictures (numbered in document order) were read so (see ``_scanned.read_pictures``).
 
 Safety: the archive's declared sizes and compression ratios are checked before anything is
 decompressed, and the XML is parsed without entity expansion, network or huge-tree mode.
@@ -33,6 +38,7 @@ decompressed, and the XML is parsed without entity expansion, network or huge-tr
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import struct
 import threading
@@ -47,6 +53,7 @@ from ..document import Cell, Document, Paragraph, Row, Source
 from ..errors import LimitExceeded, ReadError
 from ..limits import Limits
 from ..location import Location, at_cell, at_paragraph
+from ._scanned import Picture, read_pictures
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W_STRICT_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -54,6 +61,12 @@ _MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 _M_STRICT_NS = "http://purl.oclc.org/ooxml/officeDocument/math"
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+# pictures: DrawingML's blip (transitional and strict) and VML's imagedata, naming their image by relationship id
+_PICTURE_TAGS = ("{http://schemas.openxmlformats.org/drawingml/2006/main}blip",
+                 "{http://purl.oclc.org/ooxml/drawingml/main}blip", "{urn:schemas-microsoft-com:vml}imagedata")
+_PICTURE_IDS = ("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed",
+                "{http://purl.oclc.org/ooxml/officeDocument/relationships}embed",
+                "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
@@ -177,16 +190,57 @@ def _prolog_end(data: bytes) -> int:
 
 
 def read(data: bytes, source: Source, limits: Limits) -> Document:
-    root = parse_xml(document_xml(data, limits), limits)
+    zf, by_lower, main = _opened(data, limits)
+    root = parse_xml(_member(zf, main), limits)
     tag = root.tag  # a str once parsed (lxml's type allows what a program may set)
     names = _STRICT if isinstance(tag, str) and tag.startswith("{" + _W_STRICT_NS) else _TRANSITIONAL
     doc = Document(source=source)
-    _Walker(names, doc, limits).run(root)
+    walker = _Walker(names, doc, limits, pictures=any(n.startswith("word/media/") for n in by_lower))
+    walker.run(root)
+    if walker.anchors and not any(isinstance(b, Row) for b in doc.blocks):
+        pictures = _pictures(zf, by_lower, main.filename, walker.anchors, limits)
+        if pictures:
+            read_pictures(pictures, doc, limits, walker.tables, lambda t, r, c, _at: at_cell(t, r, c))
     return doc
+
+
+def _pictures(zf: zipfile.ZipFile, by_lower: dict[str, zipfile.ZipInfo], main: str,
+              anchors: list[tuple[int, Location, list[str]]], limits: Limits) -> list[Picture]:
+    """The pictures the anchors name (by relationship id of the main part), in order; a picture
+    named twice in a paragraph, or outside the archive, is left out."""
+    folder, _, base = main.rpartition("/")
+    rels = by_lower.get(f"{folder}/_rels/{base}.rels".lstrip("/").lower())
+    if rels is None or rels.file_size > limits.max_xml_bytes:
+        return []
+    blob = _member(zf, rels)
+    refuse_xml_doctype(blob)
+    try:
+        root = etree.fromstring(blob, _parser())
+    except (etree.XMLSyntaxError, ValueError):
+        return []
+    targets = {}
+    for rel in root.iter(f"{{{_REL_NS}}}Relationship", "{*}Relationship"):
+        if rel.get("TargetMode") != "External" and rel.get("Id") and rel.get("Target"):
+            path = posixpath.normpath(posixpath.join(folder, rel.get("Target") or "")).lstrip("/")
+            if path.lower() in by_lower:
+                targets[rel.get("Id")] = by_lower[path.lower()]
+    out = []
+    for where, at, ids in anchors:
+        for rid in dict.fromkeys(ids):
+            info = targets.get(rid)
+            if info is not None:
+                out.append(Picture(_member(zf, info), where, at))
+    return out
 
 
 def document_xml(data: bytes, limits: Limits) -> bytes:
     """The bytes of the main document part, after checking the archive is safe to open."""
+    zf, _, main = _opened(data, limits)
+    return _member(zf, main)
+
+
+def _opened(data: bytes, limits: Limits) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo], zipfile.ZipInfo]:
+    """The archive, its members by lower-case name, and the main document part (checked)."""
     zf, by_lower = open_archive(data, limits)
     name = _main_part(zf, by_lower)
     info = by_lower.get(name.lower()) if name else None
@@ -197,7 +251,7 @@ def document_xml(data: bytes, limits: Limits) -> bytes:
             f"Word 文档正文过大（{info.file_size // (1024 * 1024)} MB），超过 {limits.max_xml_bytes // (1024 * 1024)} MB 的上限",
             f"{info.filename!r} is {info.file_size} bytes (limit {limits.max_xml_bytes})",
         )
-    return _member(zf, info)
+    return zf, by_lower, info
 
 
 def open_archive(data: bytes, limits: Limits) -> tuple[zipfile.ZipFile, dict[str, zipfile.ZipInfo]]:
@@ -356,7 +410,7 @@ def _not_word(by_lower: dict[str, zipfile.ZipInfo]) -> ReadError:
 
 
 class _Walker:
-    def __init__(self, names: _Names, doc: Document, limits: Limits) -> None:
+    def __init__(self, names: _Names, doc: Document, limits: Limits, pictures: bool = False) -> None:
         self.n = names
         self.blocks = doc.blocks
         self.limits = limits
@@ -369,6 +423,10 @@ class _Walker:
         self.boxes: dict[etree._Element | None, list[etree._Element]] = {}  # anchor paragraph -> text boxes
         self.mark_deleted: set[etree._Element] = set()  # paragraphs whose mark was deleted
         self.skipped: set[etree._Element] = set()  # deleted rows and cells, hMerge continuations
+        self.want_pictures = pictures  # (the archive has pictures)
+        self.pictures: dict[etree._Element, list[str]] = {}  # paragraph -> relationship ids of its pictures
+        # pictures of the body's paragraphs: (index in blocks where they go, their paragraph, relationship ids)
+        self.anchors: list[tuple[int, Location, list[str]]] = []
 
     def run(self, root: etree._Element) -> None:
         n = self.n
@@ -438,6 +496,18 @@ class _Walker:
         self._read_texts(root)
         for box in detached:
             self._read_texts(box)
+        if self.want_pictures:
+            self._find_pictures(root, detached)
+
+    def _find_pictures(self, root: etree._Element, boxes: list[etree._Element]) -> None:
+        for tree in (root, *boxes):
+            for el in tree.iter(*_PICTURE_TAGS):
+                rid = next((v for k in _PICTURE_IDS if (v := el.get(k))), None)
+                para = el.getparent()
+                while para is not None and para.tag != self.n.p:
+                    para = para.getparent()
+                if rid and para is not None:
+                    self.pictures.setdefault(para, []).append(rid)
 
     def _read_texts(self, tree: etree._Element) -> None:
         """The printed text of every paragraph of ``tree``, in one pass (text boxes were taken out,
@@ -523,6 +593,8 @@ class _Walker:
                     text = text.strip(_BLANKS)
                     if text:
                         self._emit(Paragraph(text, at), len(text))
+                if self.pictures and child in self.pictures:
+                    self.anchors.append((len(self.blocks), at, self.pictures[child]))
                 if child in self.boxes:
                     for box in self.boxes.pop(child):
                         self._text_box(box, depth + 1)

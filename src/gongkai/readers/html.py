@@ -25,6 +25,12 @@ Steps:
    cells hold tables larger than itself) are read as running text; tables inside a data
    table's cells follow the row that holds them, as tables of their own.
 
+Pictures: when the report's content has no data table, its pictures (``<img>`` with the picture in
+the page, as a ``data:`` URL, or — in a web archive — in a part of the archive) are read by OCR:
+their tables and text go where the picture is, each cell located at the ``<img>``'s line with its
+``table``/``row``/``cell`` (tables numbered on after the page's own), and ``Source.ocr`` says which
+pictures (numbered in page order) were read so. A picture elsewhere on the web is never fetched.
+
 Facts found outside the report go to ``doc.meta``: ``title`` (the page's <title>), and, when the
 page says them, ``标题``, ``发布时间``, ``原文链接``, ``来源`` (the keys a crawler's text header
 uses) and ``附件`` (links to PDF/Word/... files inside the content, one per line).
@@ -42,10 +48,14 @@ text, the ``<tr>`` or the ``<td>`` starts (CMS pages often hold the whole report
 
 from __future__ import annotations
 
+import base64
+import binascii
 import email
+import email.message
 import email.policy
 import itertools
 import re
+import urllib.parse
 from bisect import bisect_left
 from itertools import accumulate
 
@@ -55,6 +65,7 @@ from ..document import Cell, Document, Paragraph, Row, Source
 from ..errors import LimitExceeded, ReadError
 from ..limits import Limits
 from ..location import Location
+from ._scanned import Picture, read_pictures
 from .encoding import decode_text, is_web_label
 
 # Elements whose content is never part of a report (stripped right after parsing).
@@ -139,8 +150,9 @@ _LAYOUT_CELL_CHARS = 400  # no cell of a report's table holds this much running 
 
 
 def read(data: bytes, source: Source, limits: Limits) -> Document:
+    archive = None
     if source.format == "mht":
-        data = _from_mime(data)
+        data, archive = _from_mime(data)
     if not data.strip():
         raise ReadError("网页文件是空的，没有任何内容", "the page is empty", reason="empty")
     if data.count(b"<") > 2 * limits.max_elements:  # before the parser builds a node for each
@@ -160,6 +172,11 @@ def read(data: bytes, source: Source, limits: Limits) -> Document:
         emitter.add_title(title)
     emitter.walk(content)
     emitter.brk()
+    if emitter.pictures and not any(isinstance(b, Row) for b in doc.blocks):
+        pictures = _pictures(tree, emitter.pictures, archive)
+        if pictures:
+            read_pictures(pictures, doc, limits, emitter.tables,
+                          lambda t, r, c, at: Location(line=at.line, table=t, row=r, cell=c))
     if "发布时间" not in doc.meta:
         m = _DATE_RE.search(_text_of(body)[:200_000])
         if m:
@@ -168,10 +185,16 @@ def read(data: bytes, source: Source, limits: Limits) -> Document:
     if attachments:
         doc.meta["附件"] = "\n".join(attachments)
     if not doc.blocks:
+        if doc.source.ocr is not None:
+            raise ReadError(
+                "网页正文只有图片，文字识别（OCR）也没有从图片中读出文字，无法读取数据",
+                "the page's content holds only images, and OCR read no text from them",
+                reason="scanned",
+            )
         if tree.n and "img" in tree.tags[content:tree.end[content]]:
             raise ReadError(
-                "网页正文只有图片，没有文字（报告可能是扫描图片），无法读取数据",
-                "the page's content holds only images, no text",
+                "网页正文只有图片，没有文字（报告可能是扫描图片，且图片不在网页文件中），无法读取数据",
+                "the page's content holds only images, no text (and the images are not in the file)",
                 reason="scanned",
             )
         if _FRAME_RE.search(data[:200_000]):
@@ -187,10 +210,10 @@ def read(data: bytes, source: Source, limits: Limits) -> Document:
 _MAX_MIME_PARTS = 10_000  # a page saved by Word has one part per picture
 
 
-def _from_mime(data: bytes) -> bytes:
+def _from_mime(data: bytes) -> tuple[bytes, email.message.Message]:
     """The page inside a MIME archive (.mht, .mhtml; Word's "single file web page", often published
     as .doc), its transfer encoding undone; a charset given only in the part's header is put in
-    front as a meta element, where the page reader looks for it."""
+    front as a meta element, where the page reader looks for it. And the archive (for its pictures)."""
     if data.count(b"\n--") > _MAX_MIME_PARTS:  # boundary lines, counted before a Message is built for each part
         raise LimitExceeded(f"网页存档（MHT）中的部件过多（超过 {_MAX_MIME_PARTS} 个），无法读取",
                             f"more than {_MAX_MIME_PARTS} parts in the MIME archive")
@@ -204,9 +227,57 @@ def _from_mime(data: bytes) -> bytes:
         charset = part.get_content_charset()
         if charset and is_web_label(charset) and _declared_charset(payload) is None:
             payload = f'<meta charset="{charset}">'.encode() + payload
-        return payload
+        return payload, message
     raise ReadError("这是一个网页存档（MHT）文件，但其中没有网页内容",
                     "a MIME archive (MHT) without an HTML part", reason="corrupt")
+
+
+def _pictures(tree: _Tree, found: list[tuple[int, int]], archive: email.message.Message | None) -> list[Picture]:
+    """The pictures of the ``<img>`` elements ``found`` ((index in blocks, element)) whose image is in
+    the file: a ``data:`` URL, or a part of the web archive."""
+    out = []
+    for where, j in found:
+        el = tree.els[j]
+        src = (el.get("src") or "").strip()
+        image = _data_url(src) if src[:5].lower() == "data:" else _archived(archive, src) if archive else None
+        if image:
+            out.append(Picture(image, where, Location(line=el.sourceline)))
+    return out
+
+
+def _data_url(src: str) -> bytes | None:
+    head, comma, payload = src.partition(",")
+    if not comma or not head[5:].lower().startswith("image/"):
+        return None
+    if head.lower().endswith(";base64"):
+        try:
+            return base64.b64decode("".join(payload.split()))
+        except (binascii.Error, ValueError):
+            return None
+    return urllib.parse.unquote_to_bytes(payload)
+
+
+def _archived(archive: email.message.Message, src: str) -> bytes | None:
+    """The image part of the web archive that ``src`` names: by Content-ID (``cid:``) or by
+    Content-Location (the same, or ending in ``src``, a path relative to the page)."""
+    if not src:
+        return None
+    want = urllib.parse.unquote(src).replace("\\", "/")
+    cid = want[4:].strip("<>") if want[:4].lower() == "cid:" else None
+    tail = "/" + want.lstrip("./")
+    for part in itertools.islice(archive.walk(), _MAX_MIME_PARTS):
+        if part.get_content_maintype() != "image":
+            continue
+        if cid is not None:
+            if (part.get("Content-ID") or "").strip().strip("<>") != cid:
+                continue
+        else:
+            where = urllib.parse.unquote(part.get("Content-Location") or "").replace("\\", "/")
+            if not where or not (where == want or where.endswith(tail)):
+                continue
+        payload = part.get_payload(decode=True)
+        return payload if isinstance(payload, bytes) and payload else None
+    return None
 
 
 def _too_many_elements(limits: Limits) -> LimitExceeded:
@@ -732,6 +803,7 @@ class _Emitter:
         self.tables = 0
         self.chars = 0
         self.pre = 0
+        self.pictures: list[tuple[int, int]] = []  # <img> elements met: (index in blocks where they are, element)
 
     # -- paragraphs
 
@@ -818,7 +890,10 @@ class _Emitter:
                     self.text(tail, j)
                 j = end[j]
                 continue
-            if tag in _BLOCK:
+            if tag == "img":
+                self.brk()
+                self.pictures.append((len(self.blocks), j))
+            elif tag in _BLOCK:
                 self.brk()
                 if tag == "pre":
                     self.pre += 1

@@ -31,10 +31,18 @@ Nothing of pdfminer or pdfplumber is changed for the process: the limits pdfmine
 enforced by checks on the file's own objects (:mod:`._pdfguard`), by gongkai's own interpreter and
 page subclasses (:mod:`._pdfcontent`), and by the worker's operating-system limits.
 
-Errors (:class:`~gongkai.errors.ReadError` ``reason``): ``scanned`` (every page an image with no
-text), ``no-text`` (no characters at all), ``undecodable`` (fonts without a Unicode mapping),
+Pages without a usable text layer (:func:`gongkai.ocr.textlayer.needs_ocr`: scanned pages, or
+text in fonts without a Unicode mapping) are read by OCR (docs/ocr.md), after the other pages and
+within OCR's own limits: their tables become rows and cells exactly as ruled tables do here (each
+cell with OCR's confidence and doubt, and the cell as scanned where it is uncertain), their lines of
+text are reflowed into paragraphs like any others, and ``Source.ocr`` says which pages were read so,
+with which engine, how surely, and which OCR gave up on. The OCR engine is loaded only for a file
+that needs it; a page with a text layer costs nothing more than before.
+
+Errors (:class:`~gongkai.errors.ReadError` ``reason``): ``scanned`` (scanned pages from which OCR
+read nothing), ``no-text`` (no characters at all), ``undecodable`` (fonts without a Unicode mapping),
 ``encrypted`` (an open password), ``corrupt`` (truncated or broken), ``limit`` (too many pages,
-too much text, too slow)."""
+too much text, too slow, OCR out of time for every page)."""
 
 from __future__ import annotations
 
@@ -45,6 +53,7 @@ import time
 from dataclasses import dataclass
 from itertools import islice, pairwise
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
@@ -57,9 +66,15 @@ from ..document import Cell, Document, Paragraph, Row, Source
 from ..errors import GongkaiError, LimitExceeded, ReadError
 from ..limits import Limits
 from ..location import at_cell, at_page_line
+from ..ocr.textlayer import PageFacts, needs_ocr, text_layer_usable
+from . import _scanned
 from ._pdfcontent import BoundedPage
 from ._pdfguard import FileChecks
 from ._pdftables import Grid, Line, Seg, Table, find_grids, ruling_edges, split_unruled
+from ._reflow import FULL_LINE, NEW_PARAGRAPH, SENTENCE_END, join, wide
+
+if TYPE_CHECKING:
+    from ..ocr.result import OcrCell, OcrPage
 
 FAST_CONTENT = True  # lay pages out with gongkai's faster content-stream tokenizer (False: pdfminer's)
 
@@ -68,8 +83,6 @@ _LINE_TOLERANCE = 0.45  # characters whose bottoms are within this many characte
 _DUPLICATE = 0.15  # the same glyph again within this many font sizes (and 0.3 of its width) is fake bold
 _WORD_SPACE = 0.2  # a gap wider than this many font sizes between two non-CJK characters is a space
 _COLUMN_GAP = 1.5  # a gap wider than this many font sizes separates two columns of a line
-_SCAN_CHARS = 30  # a page with an image and fewer characters than this is a scanned page
-_FULL_LINE = 0.85  # a line this wide (share of the text's width) runs to the right margin
 _MAX_LINE_CHARS = 2000  # a printed line of a report holds at most a few hundred characters
 _ERROR_TYPES = (PSException, PdfminerException, MalformedPDFException, ValueError, KeyError, TypeError,
                 AttributeError, IndexError, AssertionError, EOFError, OverflowError, ZeroDivisionError, LookupError)
@@ -80,10 +93,6 @@ _PAGE_NUMBER = re.compile(
     r"|^\d{1,4}\s*/\s*\d{1,4}$"  # 3/6
     r"|^(page|Page|PAGE)\s*\d{1,4}(\s*(of|/)\s*\d{1,4})?$"
 )
-# a printed line ending like this ends its paragraph; one starting like this starts a new one
-_SENTENCE_END = tuple("。！？；：…”’」』）)!?;:")
-_NEW_PARAGRAPH = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、.．]|\d+[、.．]|"
-                            r"[一二三四五六七八九十]是|第[一二三四五六七八九十]+|附件)")
 
 # pdfminer warns about many harmless oddities of real files; without a handler configured by the
 # application those warnings would be printed on stderr by logging's last resort.
@@ -91,8 +100,6 @@ logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 logging.getLogger("pdfplumber").addHandler(logging.NullHandler())  # e.g. "Metadata key ... could not be parsed"
 
 _PDF_STRUCTURE = re.compile(rb"\d+\s+\d+\s+obj\b|\bendobj\b|\bstream\b|\bxref\b|\btrailer\b")
-
-SCANNED_MESSAGE = "这是扫描版 PDF（没有文字层），暂不支持读取扫描件；请提供含文字的 PDF 或 Word 版本"
 
 
 # --- entry point ----------------------------------------------------------------------------
@@ -134,6 +141,8 @@ def read(data: bytes, source: Source, limits: Limits) -> Document:
             raise _corrupt(exc, number) from exc
         if time.monotonic() - started > limits.max_seconds:
             raise LimitExceeded("读取超时：PDF 文件过于复杂", f"reading took longer than {limits.max_seconds:g} s")
+    if reader.ocr_pages:
+        reader.read_scans(data)
     reader.finish()
     return reader.doc
 
@@ -207,12 +216,6 @@ def _mid(c: dict) -> float:
     return (c["top"] + c["bottom"]) / 2
 
 
-def _wide(ch: str) -> bool:
-    """CJK characters and full-width punctuation: no spaces are put next to them."""
-    cp = ord(ch)
-    return cp >= 0x2E80 or 0x2010 <= cp <= 0x206F or cp == 0xB7
-
-
 _X0, _BOTTOM = itemgetter("x0"), itemgetter("bottom")
 
 
@@ -268,9 +271,9 @@ def _segments(line: list[dict], split: bool) -> list[Seg]:
                 if split:
                     segs.append(Seg(seg_x0, prev["x1"], "".join(parts)))
                     parts, seg_x0 = [], c["x0"]
-                elif not (_wide(prev["text"][-1]) and _wide(text[0])):
+                elif not (wide(prev["text"][-1]) and wide(text[0])):
                     parts.append(" ")
-            elif gap > _WORD_SPACE * size and not (_wide(prev["text"][-1]) or _wide(text[0])):
+            elif gap > _WORD_SPACE * size and not (wide(prev["text"][-1]) or wide(text[0])):
                 parts.append(" ")
         parts.append(text)
         prev = c
@@ -301,7 +304,7 @@ class _Margins:
     def full(self, line: Line) -> bool:
         """The line runs from the left margin (or a first-line indent) to the right margin."""
         return line.x0 <= self.left + 3 * line.size and \
-            line.x1 - self.left >= _FULL_LINE * (self.right - self.left)
+            line.x1 - self.left >= FULL_LINE * (self.right - self.left)
 
     def indented(self, line: Line) -> bool:
         return line.x0 > self.left + line.size
@@ -323,14 +326,8 @@ def _margins(lines: list[Line]) -> _Margins | None:
 def _continues(prev: Line, prev_margins: _Margins, line: Line, margins: _Margins) -> bool:
     """``line`` goes on with the paragraph ``prev`` ended: ``prev`` runs to the right margin and
     does not end a sentence, and ``line`` is not indented and starts no numbered item or heading."""
-    return (prev_margins.full(prev) and not prev.text.endswith(_SENTENCE_END)
-            and not margins.indented(line) and not _NEW_PARAGRAPH.match(line.text))
-
-
-def _join(text: str, more: str) -> str:
-    if text and more and not _wide(text[-1]) and not _wide(more[0]) and not text[-1].isspace():
-        return f"{text} {more}"  # a line break between two words of Latin text
-    return text + more
+    return (prev_margins.full(prev) and not prev.text.endswith(SENTENCE_END)
+            and not margins.indented(line) and not NEW_PARAGRAPH.match(line.text))
 
 
 # --- the document ---------------------------------------------------------------------------
@@ -352,14 +349,18 @@ class _Reader:
         self.tail_is_table = False  # the previous page ended with a table
         self.chars = 0
         self.undecodable = 0
-        self.scanned_pages: list[int] = []
+        self.ocr_pages: list[int] = []  # pages without a usable text layer, read by OCR at the end
+        self.ocr = _scanned.Tally()
         self.pages: list[_PageItems] = []
         self.paragraph: Paragraph | None = None  # the paragraph the last line went into
         self.last_line: tuple[Line, _Margins | None] | None = None
 
     def add_page(self, page: BoundedPage) -> None:
         chars = _printed_chars(page)
-        self._count(page, chars)
+        if self._count(chars, page):
+            self.ocr_pages.append(page.page_number)
+            self.pages.append(_PageItems(page.page_number, page.height, [], []))  # filled by read_scans
+            return
         try:
             grids = find_grids(page, ruling_edges(page))
         except _ERROR_TYPES:  # odd ruling the table finder trips over: read the page as text
@@ -379,11 +380,35 @@ class _Reader:
         lines = [_make_line(cs) for cs in _group_lines(flow)]
         self.pages.append(_PageItems(page.page_number, page.height, tables, lines))
 
+    def read_scans(self, data: bytes) -> None:
+        """The pages without a usable text layer, read by OCR (off the file's clock, within OCR's own
+        limits; a page OCR gave up on stays empty and is noted in ``Source.ocr``)."""
+        # lazy: loading the OCR engine (RapidOCR, OpenCV, onnxruntime) takes a second; only scans pay it
+        from ..ocr import scan  # noqa: PLC0415  (lazy, see above)
+
+        result = _scanned.ocr(self.limits, lambda: scan.read_pdf(data, self.ocr_pages, self.limits))
+        by_number = {items.number: items for items in self.pages}
+        for page in result.pages:
+            self.ocr.page(page, result.engine)
+            items = by_number[page.page]
+            if page.unread is None:
+                items.height = page.height * 72 / page.dpi
+                items.lines, items.tables = _scanned_items(page)
+
     def finish(self) -> None:
-        if self.scanned_pages and len(self.scanned_pages) == len(self.pages):
-            raise ReadError(SCANNED_MESSAGE, "scanned PDF: the pages are images with no text layer",
-                            reason="scanned")
-        if self.chars == 0:
+        if self.ocr_pages and not any(p.lines or p.tables for p in self.pages):
+            if self.ocr.unread:
+                raise LimitExceeded(
+                    "扫描版 PDF 的文字识别（OCR）超时，未能读出任何一页；请提供含文字的 PDF 或 Word 版本",
+                    f"OCR gave up on every scanned page (max_ocr_seconds_per_page "
+                    f"{self.limits.max_ocr_seconds_per_page:g} s, max_ocr_seconds {self.limits.max_ocr_seconds:g} s)",
+                )
+            raise ReadError(
+                "这是扫描版 PDF（没有文字层），文字识别（OCR）没有从中读出文字；请提供更清晰的扫描件，或含文字的 PDF 或 Word 版本",
+                "scanned PDF: OCR read no text from its pages",
+                reason="scanned",
+            )
+        if self.chars == 0 and not self.ocr_pages:
             raise ReadError(
                 "PDF 中没有可读取的文字（可能是扫描件，或文字被转成了图形）；请提供含文字的 PDF 或 Word 版本",
                 "the PDF has no text layer",
@@ -395,8 +420,8 @@ class _Reader:
                 f"{self.undecodable} of {self.chars} characters have no Unicode mapping",
                 reason="undecodable",
             )
-        if self.scanned_pages:
-            self.doc.meta["scanned_pages"] = ",".join(map(str, self.scanned_pages))
+        if self.ocr_pages:
+            self.doc.meta["scanned_pages"] = ",".join(map(str, self.ocr_pages))
         repeated = _running_heads(self.pages)
         pages = []
         for page in self.pages:
@@ -411,6 +436,7 @@ class _Reader:
             text_lines = [item for item in ordered if isinstance(item, Line)]
             margins = _margins(text_lines) if len(text_lines) >= 10 else whole
             self._emit(number, ordered, margins)
+        self.doc.source.ocr = self.ocr.source()
 
     def _emit(self, page: int, ordered: list[Line | Table], margins: _Margins | None) -> None:
         blocks = self.doc.blocks
@@ -422,37 +448,95 @@ class _Reader:
                 last = self.last_line
                 if self.paragraph is not None and last is not None and last[1] is not None and margins is not None \
                         and _continues(last[0], last[1], item, margins):
-                    self.paragraph.text = _join(self.paragraph.text, item.text)
+                    self.paragraph.text = join(self.paragraph.text, item.text)
                 else:
                     self.paragraph = Paragraph(item.text, at_page_line(page, line_no))
                     blocks.append(self.paragraph)
                 self.last_line = (item, margins)
+                if item.confidence is not None:
+                    self.ocr.seen(item.confidence)
             else:
                 self.paragraph = self.last_line = None
                 table_no += 1
                 if not (i == 0 and self.tail_is_table):  # a table going on from the page before
                     self.table += 1
-                for r, (cells, complete) in enumerate(zip(item.rows, item.complete, strict=True), start=1):
-                    blocks.append(Row([Cell(t, at_cell(table_no, r, c, page)) for c, t in enumerate(cells, start=1)],
-                                      at_cell(table_no, r, None, page), self.table, complete))
+                if item.scanned is not None:
+                    self._emit_scanned(page, table_no, item.scanned)
+                else:
+                    for r, (cells, complete) in enumerate(zip(item.rows, item.complete, strict=True), start=1):
+                        blocks.append(Row([Cell(t, at_cell(table_no, r, c, page)) for c, t in enumerate(cells, start=1)],
+                                          at_cell(table_no, r, None, page), self.table, complete))
             if len(blocks) > self.limits.max_blocks:
                 raise LimitExceeded("文件内容过多，超过可处理的上限", f"more than {self.limits.max_blocks} blocks")
         if ordered:
             self.tail_is_table = isinstance(ordered[-1], Table)
 
-    def _count(self, page: BoundedPage, chars: list[dict]) -> None:
+    def _emit_scanned(self, page: int, table_no: int, rows: list[list[OcrCell | None]]) -> None:
+        for r, cells in enumerate(rows, start=1):
+            out = []
+            for c, cell in enumerate(cells, start=1):
+                out.append(_scanned.cell_of(cell, at_cell(table_no, r, c, page)))
+                if cell is not None:
+                    self.ocr.seen(cell.confidence)
+            self.doc.blocks.append(Row(out, at_cell(table_no, r, None, page), self.table, True))
+
+    def _count(self, chars: list[dict], page: BoundedPage) -> bool:
+        """Count the page's characters; True (and nothing counted) when the page has no usable text
+        layer and is to be read by OCR."""
         n = len(chars)
+        bad = sum(1 for c in chars if c["text"].startswith("(cid:") or "\ue000" <= c["text"][0] <= "\uf8ff")
+        if not text_layer_usable(n - bad, n) and needs_ocr(PageFacts(tuple(c["text"] for c in chars),
+                                                                     _image_share(page))):
+            self._check_images(page)
+            return True
         self.chars += n
-        self.undecodable += sum(1 for c in chars if c["text"].startswith("(cid:") or "\ue000" <= c["text"][0] <= "\uf8ff")
+        self.undecodable += bad
         if self.chars > self.limits.max_text_chars:
             raise LimitExceeded(
                 f"文本过长（超过 {self.limits.max_text_chars} 字的上限）",
                 f"text too long (more than {self.limits.max_text_chars} characters)",
             )
-        if n < _SCAN_CHARS:
-            area = sum(max(0.0, im["width"]) * max(0.0, im["height"]) for im in page.images)
-            if area > 0.2 * page.width * page.height:
-                self.scanned_pages.append(page.page_number)
+        return False
+
+    def _check_images(self, page: BoundedPage) -> None:
+        """LimitExceeded for a page to OCR with an image of more than ``max_ocr_pixels`` pixels (as its
+        dictionary declares them): PDFium would decode all of it to render the page."""
+        for im in page.images:
+            try:
+                w, h = (int(v) for v in im["srcsize"])
+            except (KeyError, TypeError, ValueError, OverflowError):
+                continue
+            if w * h > self.limits.max_ocr_pixels:
+                raise LimitExceeded(
+                    f"PDF 第 {page.page_number} 页的扫描图片过大（{w}×{h} 像素），超过文字识别（OCR）可处理的上限",
+                    f"page {page.page_number}: an image of {w}x{h} pixels is over max_ocr_pixels "
+                    f"({self.limits.max_ocr_pixels})",
+                )
+
+
+def _image_share(page: BoundedPage) -> float:
+    """The share of the page its images cover (overlaps counted twice)."""
+    x0, top, x1, bottom = page.bbox
+    if not (x1 > x0 and bottom > top):
+        return 0.0
+    area = sum(max(0.0, min(im["x1"], x1) - max(im["x0"], x0)) * max(0.0, min(im["bottom"], bottom) - max(im["top"], top))
+               for im in page.images)
+    return area / ((x1 - x0) * (bottom - top))
+
+
+def _scanned_items(page: OcrPage) -> tuple[list[Line], list[Table]]:
+    """A page read by OCR as the page reader's lines and tables, in points (72 per inch)."""
+    s = 72 / page.dpi
+    lines = [Line(ln.box.y0 * s, ln.box.y1 * s, ln.box.height * s / _scanned.OCR_LINE_BOX, [Seg(ln.box.x0 * s, ln.box.x1 * s, text)],
+                  ln.confidence)
+             for ln in page.lines if (text := " ".join(ln.text.split()))]
+    tables = []
+    for t in page.tables:
+        cells = t.rows()
+        if cells:
+            tables.append(Table(t.box.y0 * s, [[c.text if c is not None else "" for c in row] for row in cells],
+                                [True] * len(cells), cells))
+    return lines, tables
 
 
 def _ruled_table(grid: Grid, chars: list[dict]) -> Table | None:

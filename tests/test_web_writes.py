@@ -66,6 +66,10 @@ def snapshot(db: str) -> dict:
             "decisions": rows(select(web_decisions.c.report_id, web_decisions.c.fingerprint, web_decisions.c.decision)),
             "users": rows(select(web_users.c.username, web_users.c.password_hash, web_users.c.active)),
             "failures": rows(select(S.failures.c.sha256)),
+            "cells": rows(select(S.cells.c.report_id, S.cells.c.table_key, S.cells.c.row_key, S.cells.c.column_key,
+                                 S.cells.c.value, S.cells.c.raw, S.cells.c.how, S.cells.c.doubt)),
+            "reviews": rows(select(S.cell_reviews.c.report_id, S.cell_reviews.c.table_key, S.cell_reviews.c.row_key,
+                                   S.cell_reviews.c.column_key, S.cell_reviews.c.value)),
         }
 
 
@@ -273,6 +277,20 @@ def _decide(api: bool):
     return attempt
 
 
+def _enter_value(api: bool):
+    """A value read by eye for a cell of a report outside the user's scope (or for a submitter at all)."""
+    def attempt(site, client, who):
+        ref = "review_litigation.review.upheld"
+        for key in (("南关区幸福乡人民政府", 2023), ("丰收乡", 2023)):
+            rid = site["current"][key]
+            if api:
+                r = client.post(f"/api/reports/{rid}/cells/{ref}", json={"value": "1"})
+            else:
+                r = client.post(f"/reports/{rid}/cells/{ref}", data={"value": "1"})
+            assert r.status_code == 403
+    return attempt
+
+
 def _admin_only(method: str, path: str, payload: dict | None = None):
     def attempt(site, client, who):
         uid = auth.find_user(site["app"].state.store.engine, "admin").id
@@ -295,6 +313,8 @@ WRITES = {
     ("POST", "/api/compose/render"): _compose("/api/compose/render"),
     ("POST", "/reports/{report_id}/findings/{fp}"): _decide(api=False),
     ("POST", "/api/reports/{report_id}/findings/{fingerprint}/decision"): _decide(api=True),
+    ("POST", "/reports/{report_id}/cells/{cell}"): _enter_value(api=False),
+    ("POST", "/api/reports/{report_id}/cells/{cell}"): _enter_value(api=True),
     ("POST", "/admin/users"): _admin_only("POST", "/admin/users", {"username": "intruder", "role": "admin",
                                                                    "password": "Xq7-vertical-lamp-91"}),
     ("POST", "/admin/users/{user_id}/active"): _admin_only("POST", "/admin/users/{user_id}/active", {"active": "0"}),

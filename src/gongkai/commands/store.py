@@ -119,6 +119,7 @@ def register(main: click.Group) -> None:
     main.add_command(agencies_group)
     main.add_command(similar_cmd)
     main.add_command(export_cmd)
+    main.add_command(cells_group)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,13 +222,18 @@ def reports_cmd(db, year, region, agency, all_versions, report_id, as_json):
                 click.echo(f"库中没有编号为 {report_id} 的报告 (no such report)", err=True)
                 sys.exit(2)
             findings = store.findings(report_id)
+            cells = store.uncertain_cells([report_id])[report_id]
             if as_json:
-                click.echo(_dump(row.to_json() | {"findings": findings}))
+                click.echo(_dump(row.to_json() | {"findings": findings, "cells": [c.to_json() for c in cells]}))
             else:
                 click.echo(_report_line(row))
                 click.echo(f"  文件 file: {row.path}  sha256 {row.sha256[:12]}")
                 for f in findings:
                     click.echo(f"  {f['code']} {f['severity']} {f['message']}")
+                unsure = sum(1 for c in cells if c.uncertain)
+                if cells:
+                    click.echo(f"  读取不确定的数值 {unsure} 个，审核人已录入 {len(cells) - unsure} 个"
+                               f"（gongkai cells list --id {report_id} --reviewed）")
             return
         rows = store.reports(year=year, region=region, agency=agency, all_versions=all_versions)
     finally:
@@ -413,3 +419,111 @@ def export_cmd(db, fmt, output, year, region, all_versions):
         store.close()
     if output:
         click.echo(f"已导出 {n} 行到 {output} ({n} rows)", err=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# cells gongkai could not read with certainty, and the values reviewers read by eye
+
+
+@click.group(name="cells")
+def cells_group():
+    """读取不确定的数值：列出、录入看原件读到的数 / uncertain cells: list them, enter values read by eye."""
+
+
+@cells_group.command(name="list")
+@db_option
+@click.option("--id", "report_id", type=RECORD_ID, default=None, help="只看这一份报告 / one report")
+@click.option("--year", type=YEAR, default=None, help="年度 / report year")
+@click.option("--region", default=None, help="地区 / region")
+@click.option("--agency", default=None, help="机关名称（部分） / agency name (part)")
+@click.option("--reviewed", is_flag=True, help="也列出已由审核人录入的 / also the cells reviewers entered")
+@click.option("--json", "as_json", is_flag=True)
+@store_errors
+def cells_list(db, report_id, year, region, agency, reviewed, as_json):
+    """列出库中报告读取不确定的单元格（连在一起的数字有几种拆分、扫描识别不清等）/ list uncertain cells.
+
+    每行：报告编号、单元格（表.行.列）、名称、原因、候选值或识别出的数；录入用 gongkai cells set。
+    """
+    store = open_store(db)
+    try:
+        if report_id is not None:
+            row = store.report_row(report_id)
+            if row is None:
+                click.echo(f"库中没有编号为 {report_id} 的报告 (no such report)", err=True)
+                sys.exit(2)
+            rows = [row]
+        else:
+            rows = store.reports(year=year, region=region, agency=agency)
+        states = store.uncertain_cells([r.id for r in rows], reviewed=reviewed)
+    finally:
+        store.close()
+    listed = [(r, states[r.id]) for r in rows if states.get(r.id)]
+    if as_json:
+        click.echo(_dump([{"report": {"id": r.id, "agency": r.agency, "year": r.year},
+                           "cells": [c.to_json() for c in cells]} for r, cells in listed]))
+        return
+    n = 0
+    for r, cells in listed:
+        click.echo(f"#{r.id} {r.year or '？'} {r.agency or '（机关不明）'}")
+        for c in cells:
+            n += 1
+            click.echo(f"  {c.ref}  {c.name}  {_cell_line(c)}")
+    click.echo(f"\n共 {n} 个单元格 ({n} cells)")
+
+
+def _cell_line(c) -> str:
+    if c.review is not None and not c.uncertain:
+        return f"已录入 {c.review.value}（{c.review.reviewer}，{c.review.when}）"
+    parts = [c.doubt_zh or "读取不确定"]
+    if c.candidates:
+        parts.append("可能是 " + " 或 ".join(str(v) for v in c.candidates))
+    elif c.value is not None:
+        parts.append(f"识别为 {c.value}")
+    if c.confidence is not None:
+        parts.append(f"把握 {c.confidence:.0%}")
+    if c.raw and c.raw.strip():
+        parts.append(f"原文“{c.raw.strip()[:40]}”")
+    return "；".join(parts)
+
+
+@cells_group.command(name="set")
+@click.argument("report_id", type=RECORD_ID)
+@click.argument("cell")
+@click.argument("value")
+@db_option
+@click.option("--by", "reviewer", required=True, help="录入人（谁看的原件） / who read the value")
+@click.option("--json", "as_json", is_flag=True)
+@store_errors
+def cells_set(report_id, cell, value, db, reviewer, as_json):
+    """录入看原件读到的数：REPORT_ID CELL（表.行.列，见 gongkai cells list）VALUE / enter a value read by eye.
+
+    记下录入人和时间，重新审核这份报告（同网页上的录入），列出因此消失和新出现的问题。
+    退出码 exit status: 0 已保存; 2 未保存（原因见标准错误）。
+    """
+    # lazy: start-up time — the store (SQLAlchemy, Alembic) loads only for the commands that open one
+    from ..store import ReviewError
+    from ..store.reviews import beijing_text
+    from ..web import auth
+
+    store = open_store(db)
+
+    def audited(conn, done) -> None:
+        auth.audit_in(conn, None, "cell.review", f"report:{report_id}", {
+            "cell": done.ref, "name": done.name, "value": done.value, "entered": value[:100], "command": True,
+            "gone": [f["code"] for f in done.gone], "new": [f["code"] for f in done.new]}, username=reviewer)
+
+    try:
+        done = store.set_cell_value(report_id, cell, value, reviewer, on_write=audited)
+    except ReviewError as exc:
+        click.echo(f"未保存 (not stored): {exc}", err=True)
+        sys.exit(2)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(_dump(done.to_json()))
+        return
+    click.echo(f"#{report_id} {done.name} = {done.value}（{done.reviewer}，{beijing_text(done.at)}）已保存 (stored)")
+    for f in done.gone:
+        click.echo(f"  已消失 gone: {f['code']} {f['message']}")
+    for f in done.new:
+        click.echo(f"  新出现 new: {f['code']} {f['severity']} {f['message']}")

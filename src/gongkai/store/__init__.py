@@ -28,10 +28,12 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..location import loads
 from ..model import Report
 from ..pipeline import Sandbox
+from . import reviews
 from . import schema as S
 from .agencies import import_agencies
 from .db import StoreError, create, default_path, migrate, resolve_url
 from .ingest import ingest, recheck, write_one
+from .reviews import CellState, ReviewError
 from .work import parse_bytes
 from .writer import Outcome, Writer
 
@@ -277,6 +279,21 @@ class Store:
             row.pop("created", None)
         return rows
 
+    # -- cells gongkai could not read with certainty (see reviews.py) ---------------------------
+
+    def uncertain_cells(self, report_ids: Iterable[int], *, reviewed: bool = True) -> dict[int, list[CellState]]:
+        """Every uncertain cell of these reports (and, with ``reviewed``, every cell a reviewer read)."""
+        return reviews.cell_states(self, report_ids, reviewed=reviewed)
+
+    def set_cell_value(self, report_id: int, ref: str, value: str | float, reviewer: str, **kw) -> reviews.Entered:
+        """Keep the value a reviewer read by eye for an uncertain cell; the findings are computed again
+        (see :func:`gongkai.store.reviews.set_value`)."""
+        return reviews.set_value(self, report_id, ref, value, reviewer, **kw)
+
+    def cell_crop(self, report_id: int, ref: str) -> bytes | None:
+        """The scanned image (PNG) of an uncertain or reviewed recognised cell."""
+        return reviews.crop(self, report_id, ref)
+
     # -- agencies from the office's CSV --------------------------------------------------------
 
     def import_agencies(self, data: bytes | str):
@@ -297,5 +314,6 @@ def _at(text: str | None) -> dict[str, Any] | None:
     return loc.to_json() if loc is not None else None
 
 
-__all__ = ["ReportRow", "Store", "StoreError", "default_path", "region_clause", "resolve_url"]
+__all__ = ["CellState", "ReportRow", "ReviewError", "Store", "StoreError", "default_path", "region_clause",
+           "resolve_url"]
 

@@ -12,6 +12,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,9 +28,10 @@ from ..pipeline import Pending, Sandbox
 from ..readers import read_file_bytes
 from . import schema as S
 from .db import unwritable
-from .work import Parsed, packaged, refused, warm_up
+from .work import Parsed, packaged, refused, reviewed, warm_up
 from .writer import (
     CELL_COLUMNS,
+    CROP_COLUMNS,
     FINDING_COLUMNS,
     Outcome,
     Writer,
@@ -299,6 +301,9 @@ def recheck(store, *, jobs: int | None = None, all_versions: bool = True, progre
     jobs = jobs or default_jobs()
     tick = IngestSummary(files=len(ids))
 
+    with store.engine.connect() as conn:  # the values reviewers read by eye, put in again after reading
+        by_report = stored_reviews(conn)
+
     def load(chunk_ids):
         with store.engine.connect() as conn:
             rows = conn.execute(select(S.reports.c.id, S.reports.c.path, S.files.c.data, S.files.c.sha256).select_from(
@@ -313,7 +318,7 @@ def recheck(store, *, jobs: int | None = None, all_versions: bool = True, progre
                     out.failed += 1
                     out.failures.append((rid, p.message or ""))
                     continue
-                if _replace(conn, rid, p):
+                if replace_rows(conn, rid, p):
                     out.changed += 1
         tick.new += len(results)
         tick.seconds = time.monotonic() - started
@@ -326,7 +331,8 @@ def recheck(store, *, jobs: int | None = None, all_versions: bool = True, progre
 
     with Sandbox(jobs, start="fork", initializer=warm_up) as sandbox:
         def submit(row: tuple[int, str | None, bytes, str]) -> Pending:
-            return sandbox.submit(row[2], row[1], then=packaged)
+            reviews = by_report.get(row[0])
+            return sandbox.submit(row[2], row[1], then=partial(reviewed, reviews) if reviews else packaged)
 
         for done in _in_order(rows(), submit, jobs * INFLIGHT, CHUNK * 4):
             write([(row[0], parsed) for row, parsed in done])
@@ -343,7 +349,20 @@ def recheck(store, *, jobs: int | None = None, all_versions: bool = True, progre
     return out
 
 
-def _replace(conn, rid: int, p: Parsed) -> bool:
+def stored_reviews(conn, report_id: int | None = None) -> dict[int, tuple[tuple[str, float | None, str], ...]]:
+    """The values reviewers read by eye, per report: (``table.row.column``, value, text as read)."""
+    r = S.cell_reviews.c
+    q = select(r.report_id, r.table_key, r.row_key, r.column_key, r.value, r.raw).order_by(
+        r.report_id, r.table_key, r.row_key, r.column_key)
+    if report_id is not None:
+        q = q.where(r.report_id == report_id)
+    out: dict[int, list[tuple[str, float | None, str]]] = {}
+    for rid, t, rk, c, v, raw in conn.execute(q):
+        out.setdefault(rid, []).append((f"{t}.{rk}.{c}", v, raw))
+    return {rid: tuple(v) for rid, v in out.items()}
+
+
+def replace_rows(conn, rid: int, p: Parsed) -> bool:
     """Replace a stored report's parsed data, cells, single-report findings and sketch. True when its
     findings changed."""
     cross = crossyear_codes()
@@ -355,6 +374,8 @@ def _replace(conn, rid: int, p: Parsed) -> bool:
     bulk_insert(conn, S.findings, FINDING_COLUMNS, [_finding_tuple(rid, f) for f in p.findings])
     conn.execute(delete(S.cells).where(S.cells.c.report_id == rid))
     bulk_insert(conn, S.cells, CELL_COLUMNS, [(rid, *c) for c in p.cells])
+    conn.execute(delete(S.cell_crops).where(S.cell_crops.c.report_id == rid))
+    bulk_insert(conn, S.cell_crops, CROP_COLUMNS, [(rid, *c) for c in p.crops])
     conn.execute(update(S.reports).where(S.reports.c.id == rid).values(
         data=p.report_json, edition=p.edition, title=p.title, format=p.format or "unknown",
         date=dt.date.fromisoformat(p.date) if p.date else None, agency_printed=p.agency,

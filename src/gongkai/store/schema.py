@@ -109,7 +109,40 @@ cells = Table(
     Column("value", Float, nullable=True),
     Column("raw", Text, nullable=True),
     Column("at", Text, nullable=True),
+    # how the value was read (model.Cell.how): NULL = as printed; split, ocr, reviewer (entered by eye)
+    Column("how", String(8), nullable=True),
+    Column("confidence", Float, nullable=True),  # OCR's confidence 0..1
+    Column("candidates", Text, nullable=True),  # JSON list of the values the cell could have
+    Column("doubt", String(16), nullable=True),  # why the value is uncertain (ambiguous, ocr, identity)
     sqlite_with_rowid=False,  # rows clustered on the key: one B-tree insert per cell
+)
+
+# The value a reviewer read by eye for a cell gongkai could not read with certainty: who, when, what
+# gongkai had read. Kept apart from ``cells`` so that a recheck (which rewrites the cells) applies it again.
+cell_reviews = Table(
+    "cell_reviews",
+    metadata,
+    Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+    Column("table_key", String(24), primary_key=True),
+    Column("row_key", String(40), primary_key=True),
+    Column("column_key", String(24), primary_key=True),
+    Column("value", Float, nullable=True),  # NULL: a nil mark or a blank cell, as ``raw`` says
+    Column("raw", Text, nullable=False),  # the cell's text as the reviewer read it: "12", "/", "" (blank)
+    Column("entered", Text, nullable=False),  # as typed
+    Column("reviewer", Text, nullable=False),
+    Column("reviewed_at", DateTime(timezone=True), nullable=False),
+    Column("was", Text, nullable=True),  # JSON: raw, how, doubt, candidates, confidence before
+)
+
+# The scanned image (PNG) of each uncertain or reviewed recognised cell: what the reviewer compares with.
+cell_crops = Table(
+    "cell_crops",
+    metadata,
+    Column("report_id", Integer, ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True),
+    Column("table_key", String(24), primary_key=True),
+    Column("row_key", String(40), primary_key=True),
+    Column("column_key", String(24), primary_key=True),
+    Column("png", LargeBinary, nullable=False),
 )
 
 findings = Table(

@@ -5,14 +5,15 @@ agency's place. Everything returned is plain data, cheap to send back to the sin
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 from ..agencies import AgencyName, RegionPath, report_region
-from ..checks import Finding
+from ..checks import Finding, check
 from ..errors import GongkaiError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..location import dumps
-from ..model import Report
+from ..model import AmbiguousRun, Cell, Report, Unread
 from ..pipeline import Failure, Processed, Sandbox, default_sandbox
 from ..similar import TextSketch, narrative_text, sketch
 
@@ -31,9 +32,11 @@ class Parsed:
     edition: str | None = None
     title: str | None = None
     date: str | None = None
-    # every cell, column-wise: (tables, rows, columns, values, raws, ats) — cheap to send and to insert;
-    # ``at`` as the store keeps it, JSON text (location.dumps)
-    cell_columns: tuple[list, ...] = field(default_factory=lambda: ([], [], [], [], [], []))
+    # every cell, column-wise: (tables, rows, columns, values, raws, ats, hows, confidences, candidates,
+    # doubts) — cheap to send and to insert; ``at`` as the store keeps it, JSON text (location.dumps);
+    # ``how`` None when read as printed, ``candidates`` JSON text
+    cell_columns: tuple[list, ...] = field(default_factory=lambda: ([], [], [], [], [], [], [], [], [], []))
+    crops: list[tuple[str, str, str, bytes]] = field(default_factory=list)  # (table, row, column, PNG)
     findings: list[dict] = field(default_factory=list)
     sections: list[tuple[int, str, str]] = field(default_factory=list)
     sketch: TextSketch | None = None
@@ -45,7 +48,7 @@ class Parsed:
 
     @property
     def cells(self):
-        """(table, row, column, value, raw, at) for every cell."""
+        """(table, row, column, value, raw, at, how, confidence, candidates, doubt) for every cell."""
         return zip(*self.cell_columns, strict=True)
 
 
@@ -76,14 +79,82 @@ def parse_bytes(data: bytes, path: str | None, sha: str | None = None, limits: L
     return (sandbox or default_sandbox()).run(data, path, limits, then=packaged)
 
 
-def from_report(report: Report, data: bytes, path: str | None, sha: str, head: str,
-                findings: list[Finding]) -> Parsed:
-    """The store's rows of a report the pipeline gave (``head``: the document's first paragraphs, where
-    the agency's place may be named)."""
-    found = [f.to_json() for f in findings]
-    for f in found:
-        f.pop("file", None)
-    cols: tuple[list, ...] = ([], [], [], [], [], [])
+Reviewed = tuple[str, float | None, str]  # (table.row.column, value, the cell's text as the reviewer read it)
+
+
+def reviewed(reviews: tuple[Reviewed, ...], p: Processed) -> Parsed:
+    """:func:`packaged`, with the values reviewers read by eye put in and the rules run again on them
+    (``then`` of a stored report read again: gongkai.store.reviews)."""
+    if p.failure is None and p.report is not None and reviews:
+        apply_reviews(p.report, reviews)
+        p.findings = check(p.report)
+    return packaged(p)
+
+
+def _num(v: float | None) -> int | float | None:
+    return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
+def apply_reviews(report: Report, reviews: Iterable[Reviewed]) -> None:
+    """Put reviewers' values into ``report``: each cell takes the value read by eye (``how`` "reviewer", no
+    doubt left, the crop kept). A run of digits several splits fitted keeps only the splits that agree with
+    the values read; where every split listed agrees on a cell, that cell is read too. What gongkai had
+    noted about rows it could not read goes once their cells are read."""
+    given: dict[str, tuple[int | float | None, str]] = {}
+    for ref, value, raw in reviews:
+        t, r, c = ref.split(".")
+        v = _num(value)
+        given[ref] = (v, raw)
+        cell = report.cell(ref)
+        if cell is None:  # (the reader no longer finds the cell: the reviewer's value still stands)
+            report.tables.setdefault(t, {}).setdefault(r, {})[c] = Cell(v, raw, how="reviewer")
+            continue
+        cell.value, cell.raw, cell.how, cell.doubt, cell.candidates, cell.confidence = v, raw, "reviewer", None, (), None
+        report.doubts.pop(ref, None)
+    report.ambiguous = [kept for run in report.ambiguous if (kept := _narrowed(report, run, given)) is not None]
+    report.unread = [note for note in report.unread if _still_unread(report, note)]
+
+
+def _narrowed(report: Report, run: AmbiguousRun, given: dict[str, tuple[int | float | None, str]]
+              ) -> AmbiguousRun | None:
+    """The run with what reviewers read taken into account; None when no cell of it is left in doubt."""
+    fixed = {i: given[ref][0] for i, ref in enumerate(run.cells) if ref in given}
+    if not fixed:
+        return run
+    complete = run.count == len(run.splits)  # every consistent split is listed: the listed ones decide
+    fits = [s for s in run.splits if all(s[i] == v for i, v in fixed.items())]
+    open_ = [i for i in range(len(run.cells)) if i not in fixed]
+    if complete and fits:
+        for i in open_:
+            values = {s[i] for s in fits}
+            cell = report.cell(run.cells[i])
+            if cell is None or cell.doubt != "ambiguous":
+                continue
+            if len(values) == 1:  # the same in every split left: read
+                v = values.pop()
+                cell.value, cell.raw, cell.doubt, cell.candidates = v, "/" if v is None else str(v), None, ()
+            else:
+                cell.candidates = tuple(v for v in dict.fromkeys(s[i] for s in fits) if v is not None)
+    left = [i for i in open_ if (c := report.cell(run.cells[i])) is not None and c.doubt == "ambiguous"]
+    if not left:
+        return None
+    splits = tuple(dict.fromkeys(tuple(s[i] for i in left) for s in (fits if complete and fits else run.splits)))
+    return replace(run, cells=tuple(run.cells[i] for i in left), splits=splits,
+                   count=len(splits) if complete else run.count)
+
+
+def _still_unread(report: Report, note: Unread) -> bool:
+    """A row (or table) gongkai could not read, some cell of which is still not read."""
+    rows = report.tables.get(note.table) or {}
+    cells = [c for r, cols in rows.items() if note.row is None or r == note.row for c in cols.values()]
+    return not cells or any(c.doubt == "unread" for c in cells)
+
+
+def cell_rows(report: Report) -> tuple[tuple[list, ...], list[tuple[str, str, str, bytes]]]:
+    """A report's cells column-wise (see ``Parsed.cell_columns``) and the crops the store keeps: those of
+    uncertain cells and of cells a reviewer read."""
+    cols: tuple[list, ...] = ([], [], [], [], [], [], [], [], [], [])
+    crops = []
     for t, rows in report.tables.items():
         for r, row in rows.items():
             for c, cell in row.items():
@@ -93,10 +164,38 @@ def from_report(report: Report, data: bytes, path: str | None, sha: str, head: s
                 cols[3].append(cell.value)
                 cols[4].append(cell.raw)
                 cols[5].append(dumps(cell.at))
+                how = cell.how
+                cols[6].append(None if how == "printed" else how)
+                cols[7].append(cell.confidence)
+                cols[8].append(json.dumps(list(cell.candidates)) if cell.candidates else None)
+                cols[9].append(cell.doubt)
+                if cell.crop and (cell.doubt is not None or how == "reviewer"):
+                    crops.append((t, r, c, bytes(cell.crop)))
+    return cols, crops
+
+
+def report_json_text(report: Report) -> str:
+    """The report as the store keeps it: its JSON without the crops' images (kept in ``cell_crops``)."""
+    rj = report.to_json()
+    for rows in (rj.get("tables") or {}).values():
+        for cols in rows.values():
+            for cell in cols.values():
+                if isinstance(cell, dict):
+                    cell.pop("crop_png_base64", None)
+    return json.dumps(rj, ensure_ascii=False, separators=(",", ":"))
+
+
+def from_report(report: Report, data: bytes, path: str | None, sha: str, head: str,
+                findings: list[Finding]) -> Parsed:
+    """The store's rows of a report the pipeline gave (``head``: the document's first paragraphs, where
+    the agency's place may be named)."""
+    found = [f.to_json() for f in findings]
+    for f in found:
+        f.pop("file", None)
+    cols, crops = cell_rows(report)
     if not head:
         head = "\n".join(s.text for s in report.sections[:1])
     name, region = report_region(report.agency, report.title, report.contact.get("address"), head)
-    rj = report.to_json()
     return Parsed(
         path=path or "<stdin>",
         status="ok",
@@ -104,13 +203,14 @@ def from_report(report: Report, data: bytes, path: str | None, sha: str, head: s
         size=len(data),
         format=report.source.format,
         data=data,
-        report_json=json.dumps(rj, ensure_ascii=False, separators=(",", ":")),
+        report_json=report_json_text(report),
         agency=report.agency,
         year=report.year,
         edition=report.edition,
         title=report.title,
         date=report.date.isoformat() if report.date else None,
         cell_columns=cols,
+        crops=crops,
         findings=found,
         sections=[(sec.number, sec.title, sec.text) for sec in report.sections],
         sketch=sketch(narrative_text(report)),

@@ -154,7 +154,9 @@ class Outcome:
     message: str | None = None
 
 
-CELL_COLUMNS = ("report_id", "table_key", "row_key", "column_key", "value", "raw", "at")
+CELL_COLUMNS = ("report_id", "table_key", "row_key", "column_key", "value", "raw", "at", "how", "confidence",
+                "candidates", "doubt")
+CROP_COLUMNS = ("report_id", "table_key", "row_key", "column_key", "png")
 FINDING_COLUMNS = ("report_id", "code", "severity", "message", "cells", "expected", "actual", "at", "previous_id")
 SIGNATURE_COLUMNS = ("report_id", "signature", "shingles", "chars")
 BAND_COLUMNS = ("band", "key", "report_id")
@@ -180,11 +182,12 @@ class Writer:
 
     CACHE = 2048  # reports kept for the cross-year rules, first in first out (the rest are read back)
 
-    def __init__(self, engine) -> None:
+    def __init__(self, engine, *, load: bool = True) -> None:
         self.engine = engine
         self.cross = crossyear_codes()
         self._reports: OrderedDict[int, Report] = OrderedDict()
-        self._load()
+        if load:  # (not needed by a writer that only re-runs the cross-year rules)
+            self._load()
 
     def _load(self) -> None:
         self._reports.clear()
@@ -270,6 +273,7 @@ class Writer:
                 conn.execute(delete(S.text_bands).where(S.text_bands.c.report_id.in_(older_ids)))
             self.current[key] = rid
         batch.cells.extend(zip(repeat(rid), *p.cell_columns))
+        batch.crops.extend((rid, *crop) for crop in p.crops)
         batch.findings.extend(_finding_tuple(rid, f) for f in p.findings)
         batch.findings.extend(_finding_tuple(rid, f, prev_id) for f in cross)
         if p.sketch is not None:
@@ -419,12 +423,13 @@ class Writer:
 class _Batch:
     """Rows gathered over a batch and written with one executemany per table."""
 
-    __slots__ = ("bands", "cells", "failed", "findings", "recount", "shas", "signatures")
+    __slots__ = ("bands", "cells", "crops", "failed", "findings", "recount", "shas", "signatures")
 
     def __init__(self) -> None:
         self.shas: set[str] = set()
         self.failed: set[str] = set()
         self.cells: list[tuple] = []
+        self.crops: list[tuple] = []
         self.findings: list[tuple] = []
         self.signatures: list[tuple] = []
         self.bands: list[tuple] = []
@@ -432,10 +437,11 @@ class _Batch:
 
     def flush(self, conn: Connection) -> None:
         bulk_insert(conn, S.cells, CELL_COLUMNS, self.cells)
+        bulk_insert(conn, S.cell_crops, CROP_COLUMNS, self.crops)
         bulk_insert(conn, S.findings, FINDING_COLUMNS, self.findings)
         bulk_insert(conn, S.text_signatures, SIGNATURE_COLUMNS, self.signatures)
         bulk_insert(conn, S.text_bands, BAND_COLUMNS, self.bands)
-        for rows in (self.cells, self.findings, self.signatures, self.bands):
+        for rows in (self.cells, self.crops, self.findings, self.signatures, self.bands):
             rows.clear()
 
 
@@ -448,7 +454,7 @@ def light_report(p: Parsed, *, narrative: bool = True) -> Report:
     r = Report(source=Source(p.path, p.sha256 or "", p.format or ""), agency=p.agency, year=p.year,
                edition=p.edition)
     tables = r.tables
-    for t, rk, c, v, raw, at in p.cells:
+    for t, rk, c, v, raw, at, *_ in p.cells:
         if t in _WHOLE or (t, rk) in ROWS_READ:
             tables.setdefault(intern(t), {}).setdefault(intern(rk), {})[intern(c)] = Cell(v, raw, loads(at))
     if narrative:

@@ -381,17 +381,24 @@ def end_session(engine: Engine, token: str | None) -> None:
 ACTION_ZH = {
     "login": "登录", "login.failed": "登录失败", "logout": "退出", "upload": "上传报告", "upload.failed": "上传失败",
     "decision": "审核意见", "write.render": "生成报告", "write.store": "撰写并入库", "user.add": "新增用户",
-    "user.password": "修改密码", "user.active": "启用/停用用户",
+    "user.password": "修改密码", "user.active": "启用/停用用户", "cell.review": "录入不确定的数值",
 }
 
 
 def audit(engine: Engine, user: User | None, action: str, target: str | None = None,
           detail: dict[str, Any] | None = None, ip: str | None = None) -> None:
     with engine.begin() as conn:
-        conn.execute(insert(web_audit).values(
-            at=now(), user_id=user.id if user else None, username=user.username if user else None, action=action,
-            target=target, detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
-            ip=(ip or "")[:64] or None))
+        audit_in(conn, user, action, target, detail, ip)
+
+
+def audit_in(conn, user: User | None, action: str, target: str | None = None, detail: dict[str, Any] | None = None,
+             ip: str | None = None, *, username: str | None = None) -> None:
+    """An audit entry written in the caller's transaction (it stands or falls with what it records).
+    ``username``: who acted, when no user of the web application did (a command run by hand)."""
+    conn.execute(insert(web_audit).values(
+        at=now(), user_id=user.id if user else None, username=user.username if user else (username or "")[:64] or None,
+        action=action, target=target, detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
+        ip=(ip or "")[:64] or None))
 
 
 def audit_log(engine: Engine, *, limit: int = 200, offset: int = 0, action: str | None = None,

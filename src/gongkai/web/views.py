@@ -22,9 +22,9 @@ from ..formats.files import FORMAT_NAMES
 from ..formats.layout import grids
 from ..limits import DEFAULT_LIMITS
 from ..location import Location, table_of, zh
-from ..model import Report
+from ..model import DOUBTS, Report
 from ..pipeline import NO_RULES, default_sandbox
-from ..store import Store
+from ..store import CellState, Store
 from ..store import schema as S
 from .auth import User, now
 from .schema import DECISION_ZH, DECISIONS, web_decisions, web_users
@@ -150,7 +150,14 @@ def tables_view(report: Report, findings: list[dict[str, Any]] | None = None,
                     item["row"] = row_ref
                 if c.ref:
                     cell = report.cell(c.ref)
-                    if cell is None or cell.raw is None:
+                    if cell is not None and cell.uncertain:
+                        # gongkai's own doubt, not the agency's: the value read (if any) or a question mark
+                        item["text"], state = (_shown(cell.value) if cell.value is not None else "？"), "uncertain"
+                        item["uncertain"] = True
+                    elif cell is not None and cell.how == "reviewer":
+                        item["text"], state = _shown(cell.value), "reviewed"
+                        item["uncertain"] = True
+                    elif cell is None or cell.raw is None:
                         item["text"], state = "", "missing"
                     elif cell.blank:
                         item["text"], state = "", "blank"
@@ -177,13 +184,27 @@ def tables_view(report: Report, findings: list[dict[str, Any]] | None = None,
 
 
 _STATE_ZH = {"missing": "未填报（报告中没有这一格）", "blank": "空白", "nil": "填写为无（“/”等）",
-             "unreadable": "无法识别为数字", "number": ""}
+             "unreadable": "无法识别为数字", "number": "", "uncertain": "读取不确定，待审核人看原件录入",
+             "reviewed": "审核人看原件录入"}
+
+
+def _shown(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return "" if v is None else str(v)
 
 
 def _cell_title(ed, ref: str, cell, state: str) -> str:
     parts = [cell_name(ed, ref)]
     if _STATE_ZH.get(state):
         parts.append(_STATE_ZH[state])
+    if state == "uncertain":
+        if cell.doubt in DOUBTS:
+            parts.append(DOUBTS[cell.doubt])
+        if cell.candidates:
+            parts.append("可能是 " + " 或 ".join(_shown(v) for v in cell.candidates))
+        if cell.raw and cell.raw.strip():
+            parts.append(f"原文“{cell.raw.strip()[:40]}”")
     at = cell.at if cell is not None else None
     where = zh(at, ref.split(".", 1)[0])
     if at is not None and where:
@@ -191,34 +212,68 @@ def _cell_title(ed, ref: str, cell, state: str) -> str:
     return "；".join(parts)
 
 
+# ---------------------------------------------------------------------------------------------- uncertain cells
+
+
+def cell_groups(cells: list[CellState]) -> list[dict[str, Any]]:
+    """The uncertain and reviewed cells of a report by table row, in printed order: the row's name, and
+    the text and the reason its cells share (a run of digits printed together: shown once)."""
+    groups: dict[str, dict[str, Any]] = {}
+    for c in cells:
+        g = groups.setdefault(c.row_ref, {"name": c.row_name, "cells": []})
+        g["cells"].append(c)
+    for g in groups.values():
+        raws = {_printed(c) for c in g["cells"]}
+        whys = {c.doubt_zh for c in g["cells"] if c.uncertain}
+        g["raw"] = raws.pop() if len(raws) == 1 and len(g["cells"]) > 1 else None
+        g["why"] = whys.pop() if len(whys) == 1 else None
+        g["open"] = sum(1 for c in g["cells"] if c.uncertain)
+    return list(groups.values())
+
+
+def _printed(c: CellState) -> str | None:
+    """What gongkai saw in the cell: the printed or recognised text (before a reviewer's reading)."""
+    raw = c.review.was.get("raw") if c.review is not None else c.raw
+    return raw.strip() if isinstance(raw, str) and raw.strip() else None
+
+
 # ---------------------------------------------------------------------------------------------- the source
 
 
 class _DocCache:
-    """Documents read from stored originals, by sha256 (a few dozen kept), through the pipeline in the
-    process's sandbox (the reading bounded like any upload's)."""
+    """Stored originals read again, by sha256 (a few dozen kept), through the pipeline in the process's
+    sandbox (the reading bounded like any upload's): the Document, for the passages shown beside the
+    findings, and the Report as read (no rules run), for recomputing a report's findings when a reviewer
+    enters a value (gongkai.store.reviews)."""
 
     def __init__(self, size: int = 32) -> None:
         self.size = size
-        self.items: OrderedDict[str, Document | None] = OrderedDict()
+        self.items: OrderedDict[str, tuple[Document | None, Report | None]] = OrderedDict()
         self.lock = Lock()
 
     def get(self, store: Store, report_id: int, sha256: str) -> Document | None:
+        return self._read(store, report_id, sha256)[0]
+
+    def reading(self, store: Store, report_id: int, sha256: str) -> Report | None:
+        """The report as the pipeline reads its original (shared: copy it before changing it)."""
+        return self._read(store, report_id, sha256)[1]
+
+    def _read(self, store: Store, report_id: int, sha256: str) -> tuple[Document | None, Report | None]:
         with self.lock:
             if sha256 in self.items:
                 self.items.move_to_end(sha256)
                 return self.items[sha256]
         try:
             name, data = store.original(report_id)
-            doc = default_sandbox().run(data, name, DEFAULT_LIMITS, select=NO_RULES, report=False,
-                                        document=True).document
+            done = default_sandbox().run(data, name, DEFAULT_LIMITS, select=NO_RULES, report=True, document=True)
+            got = (done.document, done.report)
         except Exception:  # noqa: BLE001  the page still shows the stored report without its source
-            doc = None
+            got = (None, None)
         with self.lock:
-            self.items[sha256] = doc
+            self.items[sha256] = got
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
-        return doc
+        return got
 
 
 DOCUMENTS = _DocCache()

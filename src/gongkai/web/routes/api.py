@@ -17,7 +17,15 @@ from ..deps import COOKIE, ApiUser, Csrf, client_ip, scope
 from ..views import DOCUMENTS, findings_view
 from ..writing import live_check, prefill, render_form
 from .browse import Filters, agency_detail, filtered_reports, visible_failures
-from .review import RENDER_TYPES, apply_decision, content_disposition, handle_uploads
+from .review import (
+    RENDER_TYPES,
+    apply_decision,
+    can_enter,
+    content_disposition,
+    crop_response,
+    enter_value,
+    handle_uploads,
+)
 from .rollup import XLSX, open_rollup, workbook
 from .session import set_session_cookie
 from .write import chosen_agency
@@ -41,6 +49,10 @@ class SessionOut(BaseModel):
 class DecisionIn(BaseModel):
     decision: Literal["accepted", "dismissed"] = Field(description="accepted 确认 / dismissed 驳回")
     comment: str | None = Field(None, description="说明 / comment", max_length=2000)
+
+
+class CellValueIn(BaseModel):
+    value: str | int | float = Field(description="在原件上看到的数字，如 12 / the number read by eye")
 
 
 class UserIn(BaseModel):
@@ -160,7 +172,41 @@ def api_report(request: Request, report_id: int, user=ApiUser):
     data = store.report_json(report_id)
     if isinstance(data.get("source"), dict):
         data["source"]["path"] = file_name(data["source"].get("path"))
-    return {"report": public_row(row), "data": data}
+    return {"report": public_row(row), "data": data, "cells": _cells(store, report_id)}
+
+
+def _cells(store, report_id: int) -> list[dict[str, Any]]:
+    return [c.to_json("/api") for c in store.uncertain_cells([report_id])[report_id]]
+
+
+@router.get("/reports/{report_id}/cells", tags=[S_REPORTS], summary="读取不确定的数值 / uncertain cells",
+            description="gongkai 没有把握读对的单元格（连在一起的数字有几种拆分、扫描识别不清等），以及审核人已看原件录入的单元格："
+                        "读法（how）、原因（doubt）、候选值（candidates）、识别把握（confidence）、扫描图地址（crop_url）、"
+                        "录入人与时间（北京时间）。\n\nCells gongkai could not read with certainty and cells a reviewer "
+                        "entered: how, doubt, candidates, confidence, the crop's address, who and when.")
+def api_cells(request: Request, report_id: int, user=ApiUser):
+    store = request.app.state.store
+    row = scope(user).report(store, report_id)
+    return {"report_id": report_id, "can_enter": can_enter(user, row), "cells": _cells(store, report_id)}
+
+
+@router.post("/reports/{report_id}/cells/{cell}", tags=[S_REPORTS], dependencies=[Csrf],
+             summary="录入看原件读到的数值 / enter a value read by eye",
+             description="审核人或管理员为读取不确定的单元格录入在原件上看到的数值；记下录入人和时间，记入操作日志，"
+                         "并重新审核这份报告（返回因此消失和新出现的问题）。\n\nA reviewer or admin enters the "
+                         "value read by eye for an uncertain cell; kept with who and when, audited, and the "
+                         "report's findings computed again (those gone and those new are returned).")
+def api_enter_value(request: Request, report_id: int, cell: str, body: CellValueIn, user=ApiUser):
+    done = enter_value(request, user, report_id, cell, body.value)
+    return {**done.to_json(), "cells": _cells(request.app.state.store, report_id)}
+
+
+@router.get("/reports/{report_id}/cells/{cell}/crop.png", tags=[S_REPORTS],
+            summary="单元格扫描图 / a cell's scanned image",
+            description="扫描件中该单元格的图片（PNG），有权查看这份报告的用户可取。 / The cell as scanned (PNG).",
+            response_class=Response)
+def api_crop(request: Request, report_id: int, cell: str, user=ApiUser):
+    return crop_response(request, user, report_id, cell)
 
 
 @router.get("/reports/{report_id}/findings", tags=[S_REPORTS], summary="审核发现的问题 / findings",

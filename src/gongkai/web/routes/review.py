@@ -16,13 +16,15 @@ from ...access import WriteGuard
 from ...agencies import RegionPath
 from ...inputs import REPORT_SUFFIXES
 from ...render import render as render_report
+from ...store import ReviewError
 from ...store import schema as S
+from ...store.reviews import Entered
 from .. import auth
 from ..access import Forbidden
 from ..deps import Csrf, PageUser, client_ip, render, scope
 from ..schema import DECISIONS
 from ..uploads import MB, UploadError, UploadResult, check_quota, check_upload, clean_name
-from ..views import DOCUMENTS, FORMAT_ZH, decide, findings_view, fingerprint, tables_view
+from ..views import DOCUMENTS, FORMAT_ZH, cell_groups, decide, findings_view, fingerprint, tables_view
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("gongkai.web")
@@ -110,12 +112,69 @@ def report_page(request: Request, report_id: int, user=PageUser):
     counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("error", "warning", "info")}
     undecided = sum(1 for f in findings if not f["decision"])
     name = (row.path or "").replace("\\", "/").rsplit("/", 1)[-1] or None
+    cells = store.uncertain_cells([report_id])[report_id]
     return render(request, "report.html", {
         "nav": "reports", "row": row, "report": report, "tables": tables, "findings": findings, "counts": counts,
         "undecided": undecided, "versions": versions, "format_zh": FORMAT_ZH.get(row.format, row.format),
         "sections": report.sections, "contact": report.contact, "has_source": doc is not None, "name": name,
-        "decisions": DECISIONS,
+        "decisions": DECISIONS, "cells": cells, "cell_groups": cell_groups(cells),
+        "n_uncertain": sum(1 for c in cells if c.uncertain),
+        "can_enter": can_enter(user, row),
     })
+
+
+def can_enter(user, row) -> bool:
+    """The user may enter values read by eye for this report: a reviewer or an admin, for an agency the
+    write guard lets them change."""
+    return bool(user.can_decide) and WriteGuard(user.principal, own_agency_name=user.agency).refusal(
+        row.agency_id, row.region, row.agency_printed, row.agency) is None
+
+
+def enter_value(request: Request, user, report_id: int, ref: str, value) -> Entered:
+    """A value read by eye for an uncertain cell, entered by ``user``: the report must be one the user
+    sees, the user one who reviews, and the report's agency one the write guard lets the user change;
+    the value, its audit entry and the findings computed again are written in one transaction."""
+    store = request.app.state.store
+    row = scope(user).report(store, report_id)
+    if not user.can_decide:
+        raise Forbidden(report_id)
+    guard = WriteGuard(user.principal, own_agency_name=user.agency)
+    ip = client_ip(request)
+
+    def audited(conn, done: Entered) -> None:
+        auth.audit_in(conn, user, "cell.review", f"report:{report_id}", {
+            "cell": done.ref, "name": done.name, "value": done.value, "entered": str(value)[:100],
+            "gone": [f["code"] for f in done.gone], "new": [f["code"] for f in done.new]}, ip=ip)
+
+    try:
+        reading = DOCUMENTS.reading(store, report_id, row.sha256)
+        return store.set_cell_value(report_id, ref, value, user.username, guard=guard, reading=reading,
+                                    on_write=audited)
+    except ReviewError as exc:
+        if exc.status == 403:
+            raise HTTPException(403, exc.zh) from exc
+        raise HTTPException(exc.status, exc.zh) from exc
+
+
+@router.post("/reports/{report_id}/cells/{cell}", dependencies=[Csrf])
+def enter_value_page(request: Request, report_id: int, cell: str, value: str = Form(""), user=PageUser):
+    enter_value(request, user, report_id, cell, value)
+    return RedirectResponse(f"/reports/{report_id}#cell-{quote(cell)}", status_code=303)
+
+
+@router.get("/reports/{report_id}/cells/{cell}/crop.png")
+def cell_crop(request: Request, report_id: int, cell: str, user=PageUser):
+    return crop_response(request, user, report_id, cell)
+
+
+def crop_response(request: Request, user, report_id: int, ref: str) -> Response:
+    """The scanned image of a cell, to whoever may read the report (never a path on the server)."""
+    store = request.app.state.store
+    scope(user).report(store, report_id)
+    png = store.cell_crop(report_id, ref)
+    if png is None:
+        raise HTTPException(404, "该单元格没有扫描图。")
+    return Response(png, media_type="image/png", headers={"Content-Disposition": "inline"})
 
 
 def _agency_reports(store, agency_id: int) -> list[int]:

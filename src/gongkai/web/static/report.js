@@ -33,6 +33,24 @@
       if (f) { focusFinding(f, false); f.scrollIntoView({ behavior: 'smooth', block: 'nearest' }); }
     });
   });
+  // an uncertain or reviewed cell: to its entry, the input ready; a candidate fills the input
+  document.querySelectorAll('td[data-cell]').forEach(function (td) {
+    td.addEventListener('click', function () {
+      var entry = document.getElementById(td.dataset.cell);
+      if (!entry) return;
+      document.querySelectorAll('.ucell.active').forEach(function (el) { el.classList.remove('active'); });
+      entry.classList.add('active');
+      entry.scrollIntoView({ behavior: 'smooth', block: 'center' });
+      var input = entry.querySelector('input[name=value]');
+      if (input) input.focus({ preventScroll: true });
+    });
+  });
+  document.querySelectorAll('.ucell button.cand').forEach(function (b) {
+    b.addEventListener('click', function () {
+      var input = b.closest('.ucell').querySelector('input[name=value]');
+      if (input) { input.value = b.dataset.value; input.focus(); }
+    });
+  });
   if (location.hash && location.hash.indexOf('#f-') === 0) {
     var f = document.getElementById(location.hash.slice(1));
     if (f) focusFinding(f, false);

@@ -45,24 +45,10 @@ def _side(tables, side):
     """The sum of one side; None when nothing on it was printed, or when a term was not read for certain: its
     row is not in the table (not printed, or not read: GK111 or GK703 speaks), or its value is in doubt."""
     total, printed = 0, False
-    for t, pairs, groups in side:
+    for t, groups in side:
         table = tables.get(t)
         if table is None:
             return None
-        if pairs is not None:
-            for r, c in pairs:
-                row = table.get(r)
-                if row is None:
-                    return None
-                cell = row.get(c)
-                if cell is not None:
-                    if cell.doubt is not None:
-                        return None
-                    v = cell.value
-                    if v is not None:
-                        total += v
-                        printed = True
-            continue
         for r, cols in groups:
             row = table.get(r)
             if row is None:
@@ -80,10 +66,9 @@ def _side(tables, side):
 
 
 _Ref = tuple[str, str, str]
-# the references of one side, a part for each run of them in one table (so that the table is looked up once):
-# (table, (row, column) of each, None), or, when some follow each other in one row (so that the row is looked
-# up once), (table, None, (row, columns) of each run)
-_Part = tuple[str, tuple[tuple[str, str], ...] | None, tuple[tuple[str, tuple[str, ...]], ...] | None]
+# the references of one side, a part for each run of them in one table (so that the table is looked up once),
+# and in it each run in one row (so that the row is looked up once): (table, ((row, columns), ...))
+_Part = tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]
 _Prepared = tuple[Identity, list[_Ref], list[_Ref], tuple[_Part, ...], tuple[_Part, ...]]
 
 _BY_RULE: dict[tuple[int, str], tuple[Edition, list[_Prepared]]] = {}
@@ -116,13 +101,7 @@ def _arranged(refs: list[_Ref]) -> tuple[_Part, ...]:
             rows[-1][1].append(c)
         else:
             rows.append((r, [c]))
-    parts: list[_Part] = []
-    for t, rows in by_table:
-        if all(len(cols) == 1 for _, cols in rows):  # (no two in one row: quicker read one by one)
-            parts.append((t, tuple((r, cols[0]) for r, cols in rows), None))
-        else:
-            parts.append((t, None, tuple((r, tuple(cols)) for r, cols in rows)))
-    return tuple(parts)
+    return tuple((t, tuple((r, tuple(cols)) for r, cols in rows)) for t, rows in by_table)
 
 
 @lru_cache(maxsize=4096)

@@ -219,11 +219,18 @@ HEADINGS = {
 
 # Narrative that agrees with consistent_applications(), ACTIVE_2021 and REVIEW.
 BODY = {
-    1: "2023年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，全年共收到政府信息公开申请6件，上年结转1件，均已依法答复。",
+    # the five parts the 2021 format asks of 总体情况, and the results of 考核、社会评议、责任追究 (第五十条)
+    1: "2023年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，全年共收到政府信息公开申请6件，上年结转1件，均已依法答复。"
+       "（一）主动公开。通过门户网站主动公开政府信息128条。"
+       "（二）依申请公开。规范申请的受理、办理和答复流程。"
+       "（三）政府信息管理。落实公开前保密审查，动态更新政府信息公开指南。"
+       "（四）平台建设。优化政府网站信息公开专栏，做好政务新媒体管理。"
+       "（五）监督保障。将政府信息公开工作纳入年度工作考核，开展社会评议，本年度未发生责任追究情况。",
     2: "本机关通过门户网站、政务新媒体等渠道主动公开政府信息，现将有关数据统计如下：",
     3: "本年度新收政府信息公开申请6件，办结6件，结转下年度继续办理1件。",
     4: "本年度发生政府信息公开行政复议1件、行政诉讼1件。",
-    5: "本机关政府信息公开工作还存在一些不足：政策解读形式较为单一。下一步将加强业务培训，提升公开质量。",
+    5: "本机关政府信息公开工作还存在一些不足：一是政策解读形式较为单一；二是部分栏目信息更新不够及时。"
+       "改进情况：下一步将加强业务培训，采用图解、视频等多种形式解读政策，建立栏目更新提醒机制，提升公开质量。",
     6: "本年度未收取信息处理费。",
 }
 
@@ -263,6 +270,54 @@ def report_text(
     lines.append("")
     lines += ["某某镇人民政府", "2024年1月15日"] if ending is None else ending
     return "\n".join(lines) + "\n"
+
+
+# ---- the small reports of the rule examples (tests/test_rule_examples.py, tests/examples_*.py)
+
+
+def tables(*, active=None, active_edition="2021", applications=None, edition="2021", review=None,
+           labels=None, active_labels=None, active_layout="cells") -> dict[int, str]:
+    """Tables 二, 三 and 四 as printed, each given as values by row (defaults: the consistent ones)."""
+    return {
+        2: render(active_rows(active or (ACTIVE_2021 if active_edition == "2021" else ACTIVE_2019), active_edition,
+                              active_labels), active_layout),
+        3: render(application_rows(applications or consistent_applications(edition), edition, labels)),
+        4: render(review_rows(review or REVIEW)),
+    }
+
+
+def apps(**rows) -> dict[str, list]:
+    values = consistent_applications()
+    values.update(rows)
+    return values
+
+
+def with_row(rows: list[list[str]], after: str, row: list[str]) -> list[list[str]]:
+    """``rows`` with ``row`` printed right after the row labelled ``after``."""
+    i = next(i for i, r in enumerate(rows) if r[0] == after)
+    return rows[:i + 1] + [row] + rows[i + 1:]
+
+
+def last_year(*, carried_forward=1, in_force=14, new_received=6) -> str:
+    """The same agency's 2022 report, consistent with itself (values as printed there)."""
+    values = consistent_applications()
+    values["carried_forward"] = [carried_forward, 0, 0, 0, 0, 0, carried_forward]
+    # keep 一+二 = （七）+四: the change in carried_forward balanced by 予以公开
+    granted = 3 + 1 - carried_forward
+    values["granted"] = [granted - 1, 1, 0, 0, 0, 0, granted]
+    values["total_processed"] = [5 - (1 - carried_forward), 1, 0, 0, 0, 0, 6 - (1 - carried_forward)]
+    values["new_received"] = [new_received - 1, 1, 0, 0, 0, 0, new_received]
+    values["carried_over"] = [1, 0, 0, 0, 0, 0, 1]
+    extra = new_received - 6
+    if extra:
+        values["granted"] = [values["granted"][0] + extra, 1, 0, 0, 0, 0, values["granted"][6] + extra]
+        values["total_processed"] = [values["total_processed"][0] + extra, 1, 0, 0, 0, 0,
+                                     values["total_processed"][6] + extra]
+    active = {**ACTIVE_2021, "normative_documents": [1, 0, in_force]}
+    body = {1: "2022年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》。",
+            3: f"本年度新收政府信息公开申请{new_received}件。"}
+    return report_text(title="2022年某某镇人民政府政府信息公开工作年度报告", body=body,
+                       tables=tables(active=active, applications=values), ending=["某某镇人民政府", "2023年1月16日"])
 
 
 def line_of(text: str, needle: str, start: int = 1) -> int:

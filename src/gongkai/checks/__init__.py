@@ -1,14 +1,29 @@
 """The rule catalogue: every check a reviewer makes, each with a stable code (GK101 …).
 
 Rule families: GK1xx format and structure, GK2xx cells, GK3xx table identities,
-GK4xx narrative against tables, GK5xx law and timing, GK6xx across years, GK7xx gongkai's own
-reading (values it could not read for certain: never the agency's mistake).
+GK4xx narrative against tables, GK5xx law, content and timing, GK6xx across years, GK7xx gongkai's own
+reading (values it could not read for certain: never the agency's mistake), GK8xx against other reports
+of the store (copied text, a region's report against its agencies').
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..model import Report
-from . import cells, crossyear, identities, narrative, reading, structure, timing  # noqa: F401  (they register rules)
+from . import (  # noqa: F401  (they register rules)
+    cells,
+    claims,
+    content,
+    copied,
+    crossyear,
+    identities,
+    narrative,
+    reading,
+    region,
+    structure,
+    timing,
+)
 from .base import REGISTRY, SEVERITIES, SEVERITY_ZH, Context, Finding, Rule, doubtful, make_context
 
 _ORDER = {s: i for i, s in enumerate(SEVERITIES)}
@@ -18,15 +33,18 @@ def catalogue() -> list[Rule]:
     return [REGISTRY[k] for k in sorted(REGISTRY)]
 
 
-def check(report: Report, previous: Report | None = None, select: set[str] | None = None) -> list[Finding]:
-    """Run every rule (or those in ``select``) on ``report``; findings sorted by severity then code."""
-    ctx = make_context(report, previous)
+def check(report: Report, previous: Report | None = None, select: set[str] | None = None,
+          peers: Any = None) -> list[Finding]:
+    """Run every rule (or those in ``select``) on ``report``; findings sorted by severity then code.
+    The rules that compare with the agency's previous report run when it is given, those that read other
+    reports of the store (GK8xx) when ``peers`` is (gongkai.store.peers)."""
+    ctx = make_context(report, previous, peers)
     unsure = {ref for ref, _ in doubtful(report, ctx)}  # the cells whose value gongkai is not sure of
     out: list[Finding] = []
     for r in catalogue():
         if select is not None and r.code not in select:
             continue
-        if r.needs_previous and previous is None:
+        if (r.needs_previous and previous is None) or (r.needs_store and peers is None):
             continue
         for f in r.func(report, ctx):
             if unsure and not f.code.startswith(READING) and any(ref in unsure for ref in f.cells):

@@ -54,6 +54,9 @@ class Context:
     previous: Report | None = None  # the agency's report for the year before, when known
     cells: list | None = None  # every printed cell with its definitions, listed on first use
     doubtful: list | None = None  # (reference, cell) of every cell in doubt, listed on first use (doubtful())
+    # the other reports of the store (its other agencies, the region's), for the rules that need them
+    # (Rule.needs_store): gongkai.store.peers.StorePeers; None outside the store
+    peers: Any = None
 
 
 RuleFunc = Callable[[Report, Context], Iterable[Finding]]
@@ -70,6 +73,7 @@ class Rule:
     example: str  # a case that fires it
     func: RuleFunc
     needs_previous: bool = False
+    needs_store: bool = False  # reads other reports of the store (ctx.peers): run by the store, not at ingest
 
     def finding(self, message: str, *, cells=(), expected=None, actual=None, at: Location | None = None,
                 severity=None) -> Finding:
@@ -80,12 +84,13 @@ REGISTRY: dict[str, Rule] = {}
 
 
 def rule(code: str, name: str, severity: str, *, title: str, what: str, why: str, example: str,
-         needs_previous: bool = False) -> Callable[[RuleFunc], Rule]:
+         needs_previous: bool = False, needs_store: bool = False) -> Callable[[RuleFunc], Rule]:
     assert severity in SEVERITIES, severity
     assert code not in REGISTRY, f"duplicate rule code {code}"
 
     def register(func: RuleFunc) -> Rule:
-        r = Rule(code, name, severity, title, what.strip(), why.strip(), example.strip(), func, needs_previous)
+        r = Rule(code, name, severity, title, what.strip(), why.strip(), example.strip(), func, needs_previous,
+                 needs_store)
         REGISTRY[code] = r
         return r
 
@@ -101,7 +106,7 @@ def doubtful(report: Report, ctx: Context) -> list[tuple[str, Any]]:
     return ctx.doubtful
 
 
-def make_context(report: Report, previous: Report | None = None) -> Context:
+def make_context(report: Report, previous: Report | None = None, peers: Any = None) -> Context:
     required = edition_for_year(report.year)
     edition = get_edition(report.edition) if report.edition else required
-    return Context(edition=edition, required=required, previous=previous)
+    return Context(edition=edition, required=required, previous=previous, peers=peers)

@@ -10,9 +10,10 @@ FAMILIES = {
     "GK2": "单元格 (cells)",
     "GK3": "表格勾稽关系 (table identities)",
     "GK4": "正文与表格 (narrative against tables)",
-    "GK5": "法定要求与时限 (law and timing)",
+    "GK5": "法定要求、内容与时限 (law, content and timing)",
     "GK6": "跨年度 (across years)",
     "GK7": "gongkai 的读取 (gongkai's own reading, not the agency's)",
+    "GK8": "与库中其他报告 (against other reports in the store)",
 }
 
 
@@ -40,7 +41,8 @@ def rules_markdown() -> str:
             f"### {r.code} {r.name}",
             "",
             f"**{r.title}** — severity: {r.severity}（{SEVERITY_ZH[r.severity]}）"
-            + ("; needs the agency's previous report" if r.needs_previous else ""),
+            + ("; needs the agency's previous report" if r.needs_previous else "")
+            + ("; needs the store's other reports" if r.needs_store else ""),
             "",
             f"- 检查什么 (what it checks): {r.what}",
             f"- 为什么 (why): {r.why}",

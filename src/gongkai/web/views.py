@@ -26,6 +26,7 @@ from ..model import DOUBTS, Report
 from ..pipeline import NO_RULES, default_sandbox
 from ..store import CellState, Store
 from ..store import schema as S
+from ..store.peers import peer_findings
 from .auth import User, now
 from .schema import DECISION_ZH, DECISIONS, web_decisions, web_users
 
@@ -92,7 +93,10 @@ def findings_view(store: Store, report_id: int, report: Report, doc: Document | 
     ed = get_edition(edition_key(report))
     decided = decisions(store.engine, report_id)
     out = []
-    for i, f in enumerate(store.findings(report_id)):
+    # the rules that read the store's other reports (copied text, the region's sum) are worked out now:
+    # a report stored since changes them
+    peers = [{**f.to_json(), "previous_id": None, "peer": True} for f in peer_findings(store, report_id, report)]
+    for i, f in enumerate(store.findings(report_id) + peers):
         fp = fingerprint(f)
         cells = f.get("cells") or []
         at = Location.from_json(f.get("at")) or next(

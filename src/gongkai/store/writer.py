@@ -249,7 +249,8 @@ class Writer:
         report = None
         if prev_id is not None:
             report = light_report(p)
-            cross = [f.to_json() for f in check(report, previous=self.report(conn, prev_id),
+            # with its narrative: the rules on copied text and repeated improvements read last year's words
+            cross = [f.to_json() for f in check(report, previous=self.report(conn, prev_id, narrative=True),
                                                 select=set(self.cross))]
         counts = _counts(p.findings + cross)
         rid = inserted_id(conn.execute(S.reports.insert(), {
@@ -410,7 +411,7 @@ class Writer:
         rows = []
         if prev_id is not None:
             cur = self.report(conn, rid, narrative=True)
-            prev = self.report(conn, prev_id)
+            prev = self.report(conn, prev_id, narrative=True)
             rows = [_finding_tuple(rid, f.to_json(), prev_id)
                     for f in check(cur, previous=prev, select=set(self.cross))]
         bulk_insert(conn, S.findings, FINDING_COLUMNS, rows)

@@ -314,8 +314,13 @@ def last_year(*, carried_forward=1, in_force=14, new_received=6) -> str:
         values["total_processed"] = [values["total_processed"][0] + extra, 1, 0, 0, 0, 0,
                                      values["total_processed"][6] + extra]
     active = {**ACTIVE_2021, "normative_documents": [1, 0, in_force]}
-    body = {1: "2022年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》。",
-            3: f"本年度新收政府信息公开申请{new_received}件。"}
+    body = {1: "2022年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》。"
+               "主动公开方面，在门户网站发布政府信息96条；依申请公开方面，规范受理和答复流程；"
+               "政府信息管理方面，开展规范性文件清理；平台建设方面，完成网站栏目改版；"
+               "监督保障方面，组织业务培训两次，年度考核结果为良好，社会评议满意度较高，未发生责任追究。",
+            3: f"本年度新收政府信息公开申请{new_received}件。",
+            5: "本机关政府信息公开工作存在的问题：信息发布不够及时，政策解读数量偏少。"
+               "下一步将建立信息发布台账，每季度检查栏目更新，增加政策解读篇数。"}
     return report_text(title="2022年某某镇人民政府政府信息公开工作年度报告", body=body,
                        tables=tables(active=active, applications=values), ending=["某某镇人民政府", "2023年1月16日"])
 

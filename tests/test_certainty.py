@@ -28,6 +28,7 @@ from reportgen import (
     ACTIVE_2019,
     ACTIVE_2021,
     APPLICANT_KEYS,
+    BODY,
     REVIEW,
     active_rows,
     application_rows,
@@ -103,7 +104,7 @@ def test_rows_ambiguous_alone_are_settled_by_the_identities_between_rows():
                   partially_granted=[2, 1, 0, 0, 0, 0, 3], unavailable_not_held=[1, 0, 0, 0, 0, 0, 1],
                   total_processed=[14, 1, 0, 0, 0, 0, 15])
     r = read(report_text(tables=tables(applications=values, apps_layout="run"),
-                         body={1: "2023年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》。",
+                         body={1: BODY[1].replace("收到政府信息公开申请6件，上年结转1件", "收到政府信息公开申请15件"),
                                3: "本年度新收政府信息公开申请15件。"}))
     for key in ("new_received", "granted", "total_processed"):
         assert row(r, "applications", key, APPLICANT_KEYS) == values[key], key

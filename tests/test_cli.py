@@ -123,8 +123,9 @@ def test_select_limits_the_rules_and_the_exit_code():
 
 
 def test_select_takes_prefixes_and_refuses_unknown_codes():
-    proc = run("check", "--select", "GK50", rel(BROKEN))  # GK501 … GK504: no fee statement, no date
-    assert {m["code"] for m in finding_lines(proc.out)} == {"GK501", "GK504"}
+    # GK501 … GK509: no fee statement, no date, no 社会评议 or 责任追究
+    proc = run("check", "--select", "GK50", rel(BROKEN))
+    assert {m["code"] for m in finding_lines(proc.out)} == {"GK501", "GK504", "GK508"}
     for bad in ("GK999", "GK501,GK9", "XX1", ","):
         proc = run("check", "--select", bad, rel(BROKEN))
         assert proc.returncode == 2, bad

@@ -44,7 +44,8 @@ def test_rules_are_catalogued_with_previous():
     for code in CROSS:
         r = REGISTRY[code]
         assert r.needs_previous
-    assert [r.code for r in catalogue() if r.needs_previous] == sorted(CROSS)
+    # every GK6xx rule needs last year's report (and only they do: the store runs them when it has it)
+    assert [r.code for r in catalogue() if r.needs_previous] == [r.code for r in catalogue() if r.code[:3] == "GK6"]
     assert REGISTRY["GK601"].severity == "error"
     assert REGISTRY["GK602"].severity == "warning"
     assert REGISTRY["GK603"].severity == "info"

@@ -31,6 +31,9 @@ from reportgen import (
     report_text,
     review_rows,
 )
+from reportgen import (
+    BODY as REPORTGEN_BODY,
+)
 
 # ------------------------------------------------------------------------------------------------------
 # one consistent report: 52 new and 8 carried over = 54 processed and 6 carried forward, column by column
@@ -76,7 +79,10 @@ ACT = {"regulations": [1, 2, 9], "normative_documents": [4, 3, 27], "licensing":
 ACT_COLUMNS = {"regulations": ("issued", "repealed", "in_force"), "normative_documents": ("issued", "repealed", "in_force"),
                "licensing": ("decisions",), "penalty": ("decisions",), "coercion": ("decisions",), "fees": ("amount",)}
 BODY = {
-    1: "2023年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，全年共收到政府信息公开申请52件，上年结转8件，均已依法答复。",
+    # (the rest of 总体情况 as the 2021 format asks: reportgen.BODY)
+    1: "2023年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，全年共收到政府信息公开申请52件，上年结转8件，均已依法答复。"
+       + REPORTGEN_BODY[1].split("均已依法答复。", 1)[1],
+    5: REPORTGEN_BODY[5],
     3: "本年度新收政府信息公开申请52件，办结54件，其中予以公开及部分公开33件，结转下年度继续办理6件。",
     4: "本年度发生政府信息公开行政复议7件、行政诉讼13件。",
 }

@@ -17,9 +17,11 @@ EXPECTED = {
     "000": {
         ("GK101", None),  # a 2023 report in the 2019 layout
         ("GK501", None),  # 七、其他需要报告的事项 says nothing about 信息处理费
+        ("GK508", None),  # a township's report without the results of 社会评议 and 责任追究 (第五十条)
     },
     "001": {
         ("GK501", None),  # 六 is just "无。"
+        ("GK508", None),  # says nothing of 责任追究
     },
     "002": {
         ("GK115", "applications.declined_excessive"),  # 无正当理由由大量反复申请
@@ -30,9 +32,11 @@ EXPECTED = {
         ("GK111", "applications.other_other"),  # （六） has no "3.其他" row
         ("GK402", None),  # 共发布公开信息208条, the listed items add up to 209
         ("GK501", None),  # 六 says nothing about 信息处理费
+        ("GK508", None),  # no 社会评议, no 责任追究
     },
     "004": {
         ("GK201", "active.coercion.decisions"),  # 行政强制 left blank
+        ("GK508", None),  # no 社会评议, no 责任追究
     },
 }
 

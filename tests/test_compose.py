@@ -199,7 +199,7 @@ def test_every_data_mistake_is_listed_once_in_the_order_written():
     with pytest.raises(DataError) as err:
         from_mapping(bad, "data.yaml")
     assert err.value.zh == "数据有误（data.yaml）： " + " ".join([
-        "不认识的键：colour（可用：agency、contact、date、edition、schema、sections、source、tables、title、year）",
+        "不认识的键：colour（可用：agency、contact、date、edition、preamble、published、schema、sections、source、tables、title、year）",
         "agency 应是文字，而不是“5”",
         "年度“去年”不是年份",
         ("表三（依申请公开）「（一）予以公开」没有“natural”这一列（可用：natural_person、commercial、research、"

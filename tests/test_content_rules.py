@@ -166,6 +166,29 @@ def test_the_period_in_the_other_section_is_read_too():
     assert "统计期限写的是2022年" in f.message
 
 
+TITLE_2023 = "2023年某某镇人民政府政府信息公开工作年度报告"
+
+
+def test_the_period_stated_before_the_first_section_is_read():
+    # where most reports state it: after the title, before 一、总体情况
+    opening = ("根据《中华人民共和国政府信息公开条例》规定，编制本报告。"
+               "本报告中所列数据的统计期限自2022年1月1日起至2022年12月31日止。")
+    text = report_text(title=[TITLE_2023, "", opening])
+    r = read(text)
+    assert "统计期限自2022年1月1日" in r.preamble and TITLE_2023 not in r.preamble
+    (f,) = found("GK506", text)
+    assert "统计期限写的是2022年" in f.message and f.at is not None
+    right = report_text(title=[TITLE_2023, "", opening.replace("2022", "2023")])
+    assert found("GK506", right) == []
+
+
+def test_last_years_opening_sentence_kept_fires():
+    text = report_text(title=[TITLE_2023, "", "现将我镇2022年度政府信息公开工作情况报告如下："])
+    (f,) = found("GK505", text)
+    assert "2022年" in f.message and "报告开头" in f.message
+    assert found("GK505", report_text(title=[TITLE_2023, "", "现将我镇2023年度政府信息公开工作情况报告如下："])) == []
+
+
 def test_a_title_without_a_year_takes_the_periods():
     # the year is read from the period itself: nothing to set it against
     text = report_text(title="某某镇人民政府政府信息公开工作年度报告",

@@ -238,7 +238,7 @@ def test_gk401_none_received_while_table_shows_three():
     assert f.cells == [f"{A}.new_received.total"]
     assert 3 in numbers(f.message)
     assert f.at == Location(line=line_of(text, '未收到政府信息公开申请'))
-    assert [x for x in serious(findings) if x.code != "GK401"] == []  # the table itself is consistent
+    assert [x for x in serious(findings) if x.code.startswith(("GK2", "GK3"))] == []  # the table itself is consistent
 
 
 def test_gk401_no_cases_said_while_table_four_shows_cases():
@@ -259,9 +259,9 @@ def test_gk401_no_cases_said_while_table_four_shows_cases():
 @pytest.mark.parametrize(
     "sentence, total, items",
     [
-        ("本年度共发布政府信息10条，其中政策文件3条、工作动态4条。", 10, 7),
-        ("本年度共发布政府信息10条，其中政策文件3条（含行政规范性文件2条）、工作动态5条。", 10, 8),
-        ("截至2023年12月31日，共发布公开信息20条。其中公开指南1条；工作动态13条；政策文件3条；人事信息2条。", 20, 19),
+        ("本年度共发布政府信息10条，其中政策文件3条、工作动态4条、其他信息2条。", 10, 9),
+        ("本年度共发布政府信息10条，其中政策文件3条（含行政规范性文件2条）、工作动态8条。", 10, 11),
+        ("截至2023年12月31日，共发布公开信息20条。其中公开指南1条；工作动态15条；政策文件3条；人事信息2条。", 20, 21),
     ],
 )
 def test_gk402_items_do_not_add_up(sentence, total, items):
@@ -645,3 +645,144 @@ def test_identity_finding_is_the_same_in_every_layout(layout):
     values["new_received"] = [5, 1, 0, 0, 0, 0, 7]
     findings = run(text_with(values, layout=layout))
     assert ("GK302", frozenset(row_refs("new_received"))) in identity_findings(findings)
+
+
+# ---------------------------------------------------------------------------------------------
+# GK401 / GK402 on the sentences that fool a naive reading (sums of outcomes, ranges, 同比, percentages,
+# counts of other things, last year's numbers); table 三 of the correct report: 6 new, 1 carried over,
+# 3 granted, 1 partly, 1 withheld, 1 not held, 6 finished, 1 carried forward; table 四: 1 review, 1 suit
+
+
+@pytest.mark.parametrize("section, sentence", [
+    (3, "本年度予以公开及部分公开4件。"),  # 3 + 1
+    (3, "予以公开4件（含部分公开1件）。"),  # the 4 counts both
+    (3, "予以公开3件，占比50%。"),
+    (3, "本年度共办结6件，办结时间平均为5个工作日。"),  # 5 working days, not 5 finished
+    (3, "依申请公开办结时限压缩至5个工作日。"),
+    (3, "每件申请均在3至5个工作日内答复。"),
+    (3, "本年度办结6件，上年同期办结9件。"),  # last year's 9
+    (3, "本年度办结政府信息公开申请6件，较上年增加3件。"),  # a change, not a count
+    (4, "本年度发生政府信息公开行政复议1件，同比减少2件。"),
+    (4, "政府信息公开行政复议案件同比减少2件。"),
+    (1, "2023年，本机关受理政府信息公开咨询30次。"),  # questions, not applications
+    (1, "2023年，本机关受理依申请公开45件次。"),  # 件次: visits
+    (1, "全年主动公开政府信息128条，接待群众咨询30人次。"),
+    (1, "全年办理行政复议案件120件。"),  # a 司法局's own review cases, not of information disclosure
+    (6, "本年度办结人大代表建议15件、政协提案8件。"),
+    (2, "上年结转项目5个，本年已全部完成。"),
+    (1, "92%公共服务事项办结时长缩短至30分钟以内。"),  # 平潭, 2019
+    (1, "受理各类群众诉求259起。"),  # 平潭, 2019
+    (3, "予以公开3.5件。"),  # no count
+    (1, "2022年，本机关共收到政府信息公开申请9件。"),  # last year's report, reused (GK505 says so)
+    # 淮安市 2024, its figures changed to agree with this table
+    (1, ("2023年，全市共受理政府信息公开申请6件，答复6件（含上年度结转申请1件，另有1件顺延到下年度答复），"
+         "均在法定期限内予以答复。政府信息公开行政复议1件，其中结果维持1件；政府信息公开行政诉讼1件，其中尚未审结1件。")),
+])
+def test_gk401_reads_the_sentence_right_and_stays_silent(section, sentence):
+    assert only(run(report_text(body={section: sentence})), "GK401") == []
+
+
+@pytest.mark.parametrize("section, sentence, cells, expected, actual", [
+    (3, "本年度予以公开及部分公开5件。", {f"{A}.granted.total", f"{A}.partially_granted.total"}, 4, 5),
+    (3, "予以公开5件（含部分公开1件）。", {f"{A}.granted.total"}, 3, 5),
+    (3, "本年度办结8件，上年同期办结9件。", {f"{A}.total_processed.total"}, 6, 8),  # this year's 8 only
+    (4, "本年度发生政府信息公开行政复议2件，同比减少1件。", {"review_litigation.review.total"}, 1, 2),
+    (1, "2023年，本机关受理依申请公开8件。", {f"{A}.new_received.total"}, 6, 8),
+    (1, "依照《条例》的规定，2023年，我镇开展了依申请公开受理工作，共收到依申请件0件。",  # 甘坊镇 2023
+     {f"{A}.new_received.total"}, 6, 0),
+    (1, "2023年，市政府政府信息公开行政复议3件，其中结果维持3件。", {"review_litigation.review.total"}, 1, 3),
+])
+def test_gk401_tricky_sentences_that_differ_from_the_table(section, sentence, cells, expected, actual):
+    found = only(run(report_text(body={section: sentence})), "GK401")
+    assert [(set(f.cells), f.expected, f.actual) for f in found] == [(cells, expected, actual)]
+
+
+# 集义庄乡 2023: both kinds in one clause, with 案 after each
+JIYIZHUANG = ("2023年度，我乡未发生因有关政府信息公开而引发的行政复议案和行政诉讼案，未收到各类有关本单位政府信息公开事务的"
+              "申诉案，也未收到公民、法人或其他组织提出的政府信息公开申请。")
+
+
+@pytest.mark.parametrize("sentence", [
+    JIYIZHUANG,
+    "本年度未因政府信息公开工作被申请行政复议，也未被提起行政诉讼。",
+    "本年度无政府信息公开行政复议、行政诉讼情况。",
+    "本年度并无因政府信息公开引起的行政复议和行政诉讼。",
+])
+def test_gk401_no_cases_in_other_words_while_table_four_has_them(sentence):
+    found = only(run(report_text(body={4: sentence})), "GK401")
+    got = {frozenset(f.cells): (f.expected, f.actual) for f in found if f.cells != [f"{A}.new_received.total"]}
+    assert got == {frozenset({"review_litigation.review.total"}): (1, 0), frozenset(SUITS): (1, 0)}
+
+
+def test_gk401_jiyizhuang_sentence_against_its_own_zero_tables():
+    values = {key: [0] * 7 for key, _, _ in APPLICATION_ROWS["2021"]}
+    assert only(run(text_with(values, review=[0] * 15, body={1: JIYIZHUANG, 3: "", 4: ""})), "GK401") == []
+
+
+def test_gk401_jiyizhuang_sentence_with_applications_in_the_table():
+    values = {key: [0] * 7 for key, _, _ in APPLICATION_ROWS["2021"]}
+    values.update(new_received=[3, 0, 0, 0, 0, 0, 3], granted=[3, 0, 0, 0, 0, 0, 3],
+                  total_processed=[3, 0, 0, 0, 0, 0, 3])
+    found = only(run(text_with(values, review=[0] * 15, body={1: JIYIZHUANG, 3: "", 4: ""})), "GK401")
+    assert [(f.cells, f.expected, f.actual) for f in found] == [([f"{A}.new_received.total"], 3, 0)]
+    assert "未收到公民、法人或其他组织提出的政府信息公开申请" in found[0].message
+
+
+def test_gk401_no_review_but_a_suit_counted():
+    found = only(run(report_text(body={4: "本年度未发生行政复议，行政诉讼1件。"})), "GK401")
+    assert [(f.cells, f.expected, f.actual) for f in found] == [(["review_litigation.review.total"], 1, 0)]
+    assert "“未发生行政复议”" in found[0].message
+
+
+@pytest.mark.parametrize("section, sentence", [
+    (4, "本年度未发生行政复议被纠错的情况。"),  # a narrower claim
+    (4, "本年度发生行政复议1件、行政诉讼1件，未发生败诉的行政诉讼。"),
+    (4, "截至目前尚未收到行政复议决定。"),
+    (4, "本年度未发生泄密事件，行政复议情况见下表。"),  # another clause
+    (4, "我局做到无差别受理，行政复议1件。"),
+    (1, "2023年，本机关未收到涉及商业秘密的政府信息公开申请。"),  # some applications only
+    (1, "2023年，本机关未收到法人或其他组织的申请。"),  # 5 of the 6 came from natural persons
+    (1, "2022年，本机关未收到政府信息公开申请。"),  # another year
+    (5, "部分工作人员无行政复议应诉经验。"),  # a problem, not a count
+    (1, "2023年，本机关力争未发生因政府信息公开引起的行政复议。"),  # an aim
+])
+def test_gk401_no_such_thing_said_of_something_narrower(section, sentence):
+    assert only(run(report_text(body={section: sentence})), "GK401") == []
+
+
+# the list of 平潭 2019 whose parts do not add up to its total (25 + 68 + … + 856 = 2533)
+PINGTAN_LIST = ("今年，我区政府信息公开单位共公布政府信息2599条，(其中机构职能类信息25条，政策、规范性文件类信息68条，"
+                "规划计划类信息28条，行政许可类信息69条，重大建设项目信息90条，为民办实事类信息175条，民政扶贫救灾社会保障就业类"
+                "信息67条，国土资源城乡建设环保能源类信息983条，科教文体卫生类信息48条，安全生产、应急管理类信息124条，"
+                "其他应主动公开政府信息856条)对于主动公开的政府信息，主要通过政府门户网站等媒介发布公开。")
+
+
+@pytest.mark.parametrize("sentence, total, items", [
+    (PINGTAN_LIST, 2599, 2533),
+    ("共发布信息200条，其中政策文件50条、工作动态120条、其他信息20条。", 200, 190),
+    ("共发布信息120条，其中政策文件40条（上年同期25条）、工作动态90条，较上年增加20条。", 120, 130),
+    # a list between semicolons is one list to its end (seed 003's shape)
+    ("共发布公开信息57条。其中公开指南2条；工作动态31条；通知公告25条。", 57, 58),
+    # 、 up to the semicolon, and a list that means to be whole (其他…): its sum before the semicolon disagrees
+    ("共发布信息90条，其中政策文件30条、其他信息52条；另有3条为转载。", 90, 82),
+])
+def test_gk402_real_and_tricky_lists_that_do_not_add_up(sentence, total, items):
+    found = only(run(report_text(body={2: sentence})), "GK402")
+    assert [(f.expected, f.actual) for f in found] == [(total, items)]
+
+
+@pytest.mark.parametrize("sentence", [
+    # 平潭 2019: the breakdown in brackets is not counted again
+    ("今年共发布380条财政资金信息，其中专项资金152条，预决算公开197条（政府预决算32条、部门预决算公开165条）、"
+     "“三公”经费27条、债券发行4条。"),
+    "共发布信息120条，其中政策文件30条（上年同期25条）、工作动态90条，较上年增加20条。",  # a change is no item
+    "共发布信息200条，其中政府网站发布150条、微信公众号发布120条。",  # channels overlap
+    "共发布信息20条，其中政策文件3至5条、工作动态15条。",  # a range: no sum
+    "共受理咨询120件次，其中电话咨询80件次、现场咨询30件次。",  # 件次 are no 件
+    # some kinds named only (某某县水利局 2019, a test file of this project)
+    "全年主动公开政府信息156条，其中工作动态98条，通知公告21条，规划计划6条，财政预决算4条。",
+    # the list (、) ends at the semicolon: what follows is another matter, not a third and fourth item
+    "全年新收申请6件，其中自然人5件、企业1件；办理完毕6件，结转下年度继续办理1件。",
+])
+def test_gk402_lists_read_right_stay_silent(sentence):
+    assert only(run(report_text(body={2: sentence})), "GK402") == []

@@ -113,6 +113,8 @@ def _sections(draw, report: Report) -> list[Section]:
         f"全年共主动公开政府信息{sum(parts)}条，其中政策文件{parts[0]}条、工作动态{parts[1]}条、通知公告{parts[2]}条。",
         (f"全年共收到政府信息公开申请{v('applications.new_received.total')}件，"
          f"上年结转{v('applications.carried_over.total')}件，办结{v('applications.total_processed.total')}件。"),
+        # what the 2021 format asks of 总体情况 besides (GK507), and 第五十条's results (GK508)
+        "落实公开前保密审查，政府网站和政务新媒体运行平稳；将政府信息公开纳入工作考核，开展社会评议，本年度未发生责任追究情况。",
     ] + draw(st.lists(st.sampled_from(FILLER), max_size=3))
     texts[2] = draw(st.lists(st.sampled_from(FILLER[:6]), max_size=1))
     texts[3] = draw(st.sampled_from([[], [f"结转下年度继续办理{v('applications.carried_forward.total')}件。"]]))
@@ -120,12 +122,17 @@ def _sections(draw, report: Report) -> list[Section]:
     texts[4] = draw(st.sampled_from([
         [], [(f"本年度因政府信息公开工作被申请行政复议{v('review_litigation.review.total')}件，"
               f"被提起行政诉讼{litigation}件。")]]))
-    texts[5] = draw(st.lists(st.sampled_from(FILLER[8:]), min_size=1, max_size=3))
+    # a problem and what will be done about it, said at some length (GK509)
+    texts[5] = [FILLER[8], "下一步，我们将加强业务培训，提高工作人员能力水平，丰富政策解读形式，及时更新各栏目信息。",
+                *draw(st.lists(st.sampled_from(FILLER[8:]), max_size=2))]
     fee = draw(st.sampled_from([
         "本年度未收取信息处理费。",
         "依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），本年度未收取信息处理费。",
         "本年度共收取信息处理费0元。",
     ]))
+    unpaid = (v("applications.other_unpaid_fee.total") or 0) if report.edition == "2021" else 0
+    if unpaid:  # fee notices were sent: the text says so (GK404)
+        fee = f"本年度向申请人发出收费通知{unpaid}份，申请人均未在期限内缴纳，未实际收取信息处理费。"
     texts[6] = [fee] + draw(st.lists(st.sampled_from(["无其他需要报告的事项。", FILLER[4]]), max_size=1))
     return [Section(s.number, s.title, "\n".join(texts[s.number])) for s in SECTIONS]
 

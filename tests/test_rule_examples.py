@@ -8,11 +8,11 @@ import examples_claims
 import examples_content
 import examples_copied
 import pytest
-import scans
 
 from gongkai.api import read_data
 from gongkai.checks import catalogue, check
 
+import scans
 from reportgen import (
     ACTIVE_2021,
     BODY,
@@ -116,7 +116,8 @@ for _more in (examples_content.FIRES, examples_claims.FIRES, examples_copied.FIR
 
 
 def test_every_rule_has_an_example():
-    # the rules that read other reports of the store have theirs in tests/test_peer_rules.py
+    # the rules that read other reports of the store are tested with a real store: GK801 in tests/test_copied.py,
+    # GK802 in tests/test_region_rule.py, GK803 in tests/test_register*.py
     assert set(FIRES) == {r.code for r in catalogue() if not r.needs_store}
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from .checks import Finding, check
 from .document import Document
 from .extract import extract
+from .formats.deadlines import load_deadlines  # an office's own deadlines: check(report, deadlines=...)
 from .limits import DEFAULT_LIMITS, Limits, warn_env_error
 from .model import Report
 from .pipeline import NO_RULES, Processed, default_sandbox
@@ -43,4 +44,4 @@ def parse_document(doc: Document) -> Report:
     return extract(doc)
 
 
-__all__ = ["Finding", "Report", "check", "parse_document", "read", "read_data"]
+__all__ = ["Finding", "Report", "check", "load_deadlines", "parse_document", "read", "read_data"]

@@ -10,12 +10,15 @@ from collections.abc import Iterator
 import click
 
 from . import __version__
-from .checks import catalogue, has_errors
+from .checks import SEVERITIES, catalogue, check, has_errors
 from .checks.docs import rules_markdown
+from .checks.timing import late_report
 from .commands import register_all
 from .commands.options import limit_options, limits_or_exit
 from .errors import GongkaiError
+from .extract.kind import REASON as NOT_A_REPORT
 from .formats import TABLE_NAMES, get_edition
+from .formats.deadlines import load_deadlines
 from .inputs import Input, iter_inputs
 from .limits import DEFAULT_LIMITS, Limits
 from .location import cli_place, table_of, zh
@@ -60,19 +63,37 @@ def _dump(obj) -> str:
 
 
 class _Failures:
-    """Files that could not be read: reported as they happen and listed again at the end."""
+    """Files that gave no report — could not be read, or were read and are no annual report: reported as
+    they happen and listed again at the end."""
 
     def __init__(self):
         self.items: list[tuple[str, str]] = []
+        self.not_reports = 0
 
     def add(self, name: str, failure: Failure | None):
         reason = str(failure) if failure is not None else "无法读取 (unreadable)"
         self.items.append((name, reason))
-        click.echo(f"{name}: 无法读取 (unreadable): {reason}", err=True)
+        if failure is not None and failure.reason == NOT_A_REPORT:
+            self.not_reports += 1
+            click.echo(f"{name}: 未收录 (not taken): {reason}", err=True)
+        else:
+            click.echo(f"{name}: 无法读取 (unreadable): {reason}", err=True)
+
+    def counted(self) -> str:
+        """How many files gave no report, and why, for the summary line."""
+        unread = len(self.items) - self.not_reports
+        parts = ([f"{unread} 个文件无法读取"] if unread else []) + \
+            ([f"{self.not_reports} 个文件不是政府信息公开年度报告"] if self.not_reports else [])
+        return "，".join(parts)
 
     def summary(self):
         if len(self.items) > 1 or (self.items and self._many):
-            click.echo(f"\n{len(self.items)} 个文件无法读取 ({len(self.items)} unreadable):", err=True)
+            unread = len(self.items) - self.not_reports
+            if self.not_reports:
+                click.echo(f"\n{self.counted()}，未收录 ({unread} unreadable, {self.not_reports} not a report):",
+                           err=True)
+            else:
+                click.echo(f"\n{len(self.items)} 个文件无法读取 ({len(self.items)} unreadable):", err=True)
             for name, reason in self.items:
                 click.echo(f"  {name}: {reason}", err=True)
 
@@ -151,25 +172,43 @@ def _show(cell) -> str:
               help="输出格式 / output format")
 @click.option("--select", default=None,
               help="只运行这些规则，逗号分隔，如 GK301,GK302；前缀 GK3 表示全部 GK3xx / only these rule codes or prefixes")
+@click.option("--deadlines", "deadlines_file", default=None, metavar="FILE",
+              help="本地规定的公布期限（YAML，写法见 gongkai/formats/deadlines.yaml），代替条例第四十九条的期限 / "
+                   "the office's own publication deadlines")
 @limit_options
-def check_cmd(files, fmt, select, max_size, max_pages, timeout, max_decompressed, limit_settings):
+def check_cmd(files, fmt, select, deadlines_file, max_size, max_pages, timeout, max_decompressed, limit_settings):
     """审核报告，逐条列出问题 / check reports like a reviewer.
 
-    退出码 exit status: 0 无错误 no error; 1 有错误 errors found; 2 有文件无法读取 a file could not be read.
+    退出码 exit status: 0 无错误 no error; 1 有错误 errors found; 2 有文件无法读取或不是年度报告
+    a file could not be read or is no annual report.
     """
     chosen = _selected(select) if select else None
     limits = limits_or_exit(max_size=max_size, max_pages=max_pages, timeout=timeout,
                              max_decompressed=max_decompressed, limit_settings=limit_settings)
+    deadlines = None
+    if deadlines_file:
+        try:
+            deadlines = load_deadlines(deadlines_file)
+        except GongkaiError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(2)
+    # the office's deadlines: the late-report rule runs here, on the report the worker sends back
+    late = deadlines is not None and (chosen is None or late_report.code in chosen)
+    if late:
+        chosen = (chosen or frozenset(r.code for r in catalogue())) - {late_report.code}
     failures = _Failures()
     all_findings = []
     count = 0
     inputs = list(iter_inputs(list(files), limits.max_file_bytes))
     failures._many = len(inputs) > 1
-    for inp, done in _read(inputs, limits, select=chosen, report=False):
+    for inp, done in _read(inputs, limits, select=chosen, report=late):
         if done.failure is not None:
             failures.add(inp.name, done.failure)
             continue
         findings = done.findings
+        if late and done.report is not None:
+            findings = sorted(findings + check(done.report, select={late_report.code}, deadlines=deadlines),
+                              key=lambda f: (SEVERITIES.index(f.severity), f.code))
         count += 1
         for f in findings:
             f.file = inp.name
@@ -184,7 +223,7 @@ def check_cmd(files, fmt, select, max_size, max_pages, timeout, max_decompressed
         click.echo(
             f"\n共检查 {count} 份报告：错误 {n['error']} 条，警告 {n['warning']} 条，提示 {n['info']} 条"
             f"（{count} checked: {n['error']} errors, {n['warning']} warnings, {n['info']} info）"
-            + (f"；{len(failures.items)} 个文件无法读取" if failures.items else "")
+            + (f"；{failures.counted()}" if failures.items else "")
         )
     failures.summary()
     if failures.items:

@@ -31,6 +31,14 @@ DOUBTS = {
     "identity": "扫描识别的数字与表格的勾稽关系不符，可能识别有误",
     "unread": "找到了这一行（或这张表），但未能读出其中的数字",
 }
+# Where a report's publication date (Report.published) was found, most telling first. A file's own
+# creation time is no publication date, but the file cannot have been published before it.
+PUBLISHED_FROM = {
+    "page": "网页标明的发布时间",  # 发布时间/发布日期/公开日期: a meta tag, the page's info bar, a crawler's header
+    "written": "网页标明的成文日期",  # 成文日期/发文日期 printed on the page
+    "docx": "Word 文件属性中的创建时间",
+    "pdf": "PDF 文件属性中的创建时间",
+}
 
 
 @dataclass(slots=True)
@@ -192,7 +200,13 @@ class Report:
     date: dt.date | None = None
     date_at: Location | None = None
     signer: str | None = None  # the agency as signed under the report (taken out of the last section's text)
+    published: dt.date | None = None  # the publication date the file itself gives (``date`` is the one signed)
+    published_from: str | None = None  # where it was found: a key of PUBLISHED_FROM
+    published_at: Location | None = None
     contact: dict[str, str] = field(default_factory=dict)
+    # the text printed between the title and the first section: the legal opening, the statistics period,
+    # "现将…报告如下" (rules read it; no section of the format)
+    preamble: str = ""
     sections: list[Section] = field(default_factory=list)
     tables: dict[str, dict[str, dict[str, Cell]]] = field(default_factory=dict)
     labels: list[LabelSeen] = field(default_factory=list)
@@ -234,7 +248,10 @@ class Report:
             "edition": self.edition,
             "title": self.title,
             "date": self.date.isoformat() if self.date else None,
+            "published": {"date": self.published.isoformat(), "from": self.published_from}
+            if self.published and self.published_from else None,
             "contact": dict(self.contact) or None,
+            "preamble": self.preamble or None,
             "sections": [s.to_json() for s in self.sections],
             "tables": {
                 t: {r: {c: cell.to_json() for c, cell in cols.items()} for r, cols in rows.items()}
@@ -258,9 +275,17 @@ class Report:
             edition=data.get("edition"),
             title=data.get("title"),
             contact=dict(data.get("contact") or {}),
+            preamble=str(data.get("preamble") or ""),
         )
         if data.get("date"):
             report.date = dt.date.fromisoformat(data["date"])
+        published = data.get("published")
+        if isinstance(published, dict) and published.get("from") in PUBLISHED_FROM:
+            try:
+                report.published = dt.date.fromisoformat(str(published.get("date")))
+                report.published_from = published["from"]
+            except ValueError:
+                pass
         report.sections = [
             Section(int(s["number"]), s.get("title", ""), s.get("text", "")) for s in data.get("sections") or []
         ]

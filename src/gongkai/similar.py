@@ -22,6 +22,9 @@ from typing import Any
 
 import numpy as np
 
+from .formats import boilerplate as bp
+from .formats.labels import fold as label_fold
+
 NUM_PERM = 128
 BANDS = 32
 ROWS = NUM_PERM // BANDS
@@ -161,3 +164,208 @@ def _comparable(text: str) -> tuple[str, list[int]]:
         chars.append("0" if ch.isdigit() else ch)
         where.append(i)
     return "".join(chars), where
+
+
+# ---------------------------------------------------------------------------------------------
+# The copy rate (GK605, GK801): how much of a report's narrative is found in another report.
+#
+# Both narratives are folded like this: full-width to half-width, punctuation and spaces dropped, and
+# every year (19xx, 20xx) read as "0" — a sentence carried over with only its year changed is the same
+# sentence; other numbers are kept, so a sentence of statistics written again with this year's figures
+# is not counted as copied. The boilerplate every report contains (gongkai.formats.boilerplate: the legal
+# opening, the format's fixed sentences, headings, table labels, lines of nothing but numbers) is marked
+# in this report's narrative and not counted. A character counts as copied when it lies inside a run of
+# at least COPY_PASSAGE characters that is also printed in the other narrative, the run wholly outside
+# the boilerplate. The rate is copied characters / counted characters.
+
+COPY_PASSAGE = 20  # characters (folded) a shared run needs to count: a clause and more, not a stock phrase
+COPY_MIN_CHARS = 200  # a narrative with fewer counted characters is not judged
+COPY_LIMIT = 50  # percent: evaluators deduct above it
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_ENDS = re.compile(r"[。!?\n]+")  # a sentence's end, after labels.fold
+_NOT_KEPT = re.compile(r"[^\w|]+|_")  # what fold_text drops, sentence ends ("|") aside
+_BARS = re.compile(r"\|{2,}")
+_NUMBERING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]{1,3}|\d{1,2})")  # folded: 一、 （3） 1.
+_NUMBERS = re.compile(r"\d+")
+
+
+def fold_text(text: str) -> str:
+    """The comparable characters of the copy rate (see above)."""
+    return _DROP.sub("", _YEAR.sub("0", label_fold(text)))
+
+
+@dataclass(slots=True)
+class Narrative:
+    """A narrative made ready for the copy rate."""
+
+    printed: str  # as printed (sections joined by line breaks)
+    text: str  # its comparable characters (fold_text)
+    counted: np.ndarray  # bool per character of ``text``: False for boilerplate
+
+    @property
+    def chars(self) -> int:
+        return int(np.count_nonzero(self.counted))
+
+
+@dataclass(slots=True)
+class CopyRate:
+    rate: float  # copied characters / counted characters
+    chars: int  # counted characters of the narrative
+    shared: int  # of them, inside a passage the other narrative prints too
+    runs: list[tuple[int, int]]  # the shared passages as [start, end) of Narrative.text, longest first
+
+    @property
+    def percent(self) -> int:
+        return percent(self.rate)
+
+    @property
+    def over_limit(self) -> bool:
+        return self.percent > COPY_LIMIT
+
+
+def percent(rate: float) -> int:
+    """A rate as the whole percent shown in messages (half up); the limit is judged on this number."""
+    return int(rate * 100 + 0.5)
+
+
+@dataclass(frozen=True, slots=True)
+class _Boilerplate:
+    """One boilerplate sentence (formats.boilerplate) as a regex on folded sentences joined by "|"."""
+
+    rx: re.Pattern[str]
+    literal: str  # the text must contain it for the regex to match (a quick test first)
+    lead: bool  # the sentence before the match is left out too
+    trail: bool  # … and after it
+
+
+def _sentence_regex(pattern: str, gap: int) -> _Boilerplate:
+    out, literal = [], ""
+    for k, part in enumerate(pattern.strip("…").split("…")):
+        if k:
+            out.append(f"[^|]{{0,{gap}}}?")
+        for token in re.split(r"(\{[^}]*\})", part):
+            if token.startswith("{"):
+                options = [fold_text(o) for o in token[1:-1].split("|")]
+                out.append("(?:" + "|".join(re.escape(o) for o in options if o) + ")")
+            elif fold_text(token):
+                out.append(re.escape(fold_text(token)))
+                literal = max(literal, fold_text(token), key=len)
+    return _Boilerplate(re.compile("".join(out)), literal, pattern.startswith("…"), pattern.endswith("…"))
+
+
+@lru_cache(maxsize=1)
+def _boilerplate() -> tuple[list[_Boilerplate], tuple[int, int], re.Pattern[str]]:
+    sentences = [_sentence_regex(p, bp.GAP) for p in bp.SENTENCES]
+    heads = {_NUMBERING.sub("", _NUMBERS.sub("", fold_text(h))) for h in bp.heading_texts()} - {""}
+    # a line of nothing but headings and table labels (a table's row or header printed as one line),
+    # each maybe numbered, numbers anywhere (a row's values) taken out first
+    labels = "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True))
+    return sentences, (bp.LEAD, bp.TRAIL), re.compile(f"(?:(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]{{1,3}})?(?:{labels}))+")
+
+
+def prepare(printed: str) -> Narrative:
+    """The narrative's comparable characters with its boilerplate marked."""
+    sentences, (lead, trail), labels = _boilerplate()
+    # the folded text with "|" where each sentence ends (one pass of each regex over the whole text)
+    joined = _BARS.sub("|", "|" + _NOT_KEPT.sub("", _ENDS.sub("|", _YEAR.sub("0", label_fold(printed)))) + "|")
+    mask = np.ones(len(joined), dtype=bool)
+    pos = 1
+    for f in joined[1:-1].split("|"):
+        # headings, table labels, numbers: not counted
+        if _NUMBERS.fullmatch(f) or labels.fullmatch(_NUMBERS.sub("", f)):
+            mask[pos:pos + len(f)] = False
+        pos += len(f) + 1
+    for b in sentences:
+        if b.literal not in joined:
+            continue
+        for m in b.rx.finditer(joined):
+            start, end = m.start(), m.end()
+            if b.lead:  # back to the sentence's start, within reach
+                start = max(joined.rfind("|", 0, start) + 1, start - lead)
+            if b.trail:
+                end = min(joined.find("|", end), end + trail)
+            mask[start:end] = False
+    real = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32) != ord("|")
+    return Narrative(printed, joined.replace("|", ""), mask[real])
+
+
+def _windows(text: str, k: int = COPY_PASSAGE) -> np.ndarray:
+    """A 64-bit hash of every run of ``k`` characters of ``text``, in order."""
+    n = len(text) - k + 1
+    if n <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    h = np.zeros(n, dtype=np.uint64)
+    mult = np.uint64(0x100000001B3)
+    for j in range(k):
+        h = (h * mult) ^ cp[j:j + n]
+    h ^= h >> np.uint64(31)
+    h *= np.uint64(0x94D049BB133111EB)
+    h ^= h >> np.uint64(29)
+    return h
+
+
+def passages_of(other: str) -> np.ndarray:
+    """What copy_rate needs of the other narrative (as printed): its runs' hashes, sorted."""
+    return np.sort(_windows(fold_text(other)))
+
+
+def copy_rate(mine: Narrative, other: np.ndarray | str) -> CopyRate | None:
+    """How much of ``mine`` is printed in ``other`` (a narrative as printed, or passages_of() of one);
+    None when ``mine`` has too few counted characters to judge."""
+    chars = mine.chars
+    if chars < COPY_MIN_CHARS:
+        return None
+    theirs = passages_of(other) if isinstance(other, str) else other
+    k = COPY_PASSAGE
+    h = _windows(mine.text, k)
+    if not len(h) or not len(theirs):
+        return CopyRate(0.0, chars, 0, [])
+    found = theirs[np.minimum(np.searchsorted(theirs, h), len(theirs) - 1)] == h
+    # a run counts only when all of it is counted text: boilerplate next to it adds nothing
+    outside = np.concatenate(([0], np.cumsum(~mine.counted)))
+    starts = found & ((outside[k:] - outside[:-k]) == 0)
+    if not starts.any():
+        return CopyRate(0.0, chars, 0, [])
+    # character i is covered when a counted run starts at one of i-k+1 … i
+    n, m = len(mine.text), len(starts)
+    upto = np.concatenate(([0], np.cumsum(starts)))
+    i = np.arange(n)
+    covered = (upto[np.minimum(i, m - 1) + 1] - upto[np.maximum(i - k + 1, 0)]) > 0
+    edges = np.diff(np.concatenate(([0], covered.astype(np.int8), [0])))
+    runs = list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
+    runs.sort(key=lambda r: (r[0] - r[1], r[0]))
+    shared = int(np.count_nonzero(covered))
+    return CopyRate(shared / chars, chars, shared, runs)
+
+
+def printed_runs(mine: Narrative, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The runs of Narrative.text as [start, end) of the narrative as printed."""
+    spans = _char_map(mine.printed)
+    return [(spans[s][0], spans[e - 1][1]) for s, e in runs]
+
+
+def _char_map(printed: str) -> list[tuple[int, int]]:
+    """Where each character of fold_text(printed) was printed: [start, end), four digits for a year's "0"
+    (label_fold keeps every position)."""
+    t = label_fold(printed)
+    years = {m.start(): m.end() for m in _YEAR.finditer(t)}
+    spans, i = [], 0
+    while i < len(t):
+        if i in years:
+            spans.append((i, years[i]))
+            i = years[i]
+            continue
+        if not _DROP.match(t[i]):
+            spans.append((i, i + 1))
+        i += 1
+    return spans
+
+
+def shorten(passage: str, most: int = 40) -> str:
+    """A passage for a message: whole when short, else its beginning and end."""
+    p = re.sub(r"\s+", "", passage)
+    if len(p) <= most:
+        return p
+    return p[: most * 2 // 3] + "……" + p[-(most // 3):]

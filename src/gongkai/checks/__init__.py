@@ -21,6 +21,7 @@ from . import (  # noqa: F401  (they register rules)
     narrative,
     reading,
     region,
+    register,
     structure,
     timing,
 )
@@ -29,19 +30,27 @@ from .base import REGISTRY, SEVERITIES, SEVERITY_ZH, Context, Finding, Rule, dou
 _ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 
 
+_SORTED: list[Rule] = []  # the catalogue in code order, made again when a rule was registered since
+
+
 def catalogue() -> list[Rule]:
-    return [REGISTRY[k] for k in sorted(REGISTRY)]
+    if len(_SORTED) != len(REGISTRY):  # (rules register once, at import: check() asks for every report)
+        _SORTED[:] = [REGISTRY[k] for k in sorted(REGISTRY)]
+    return list(_SORTED)
 
 
 def check(report: Report, previous: Report | None = None, select: set[str] | None = None,
-          peers: Any = None) -> list[Finding]:
+          peers: Any = None, deadlines: Any = None) -> list[Finding]:
     """Run every rule (or those in ``select``) on ``report``; findings sorted by severity then code.
     The rules that compare with the agency's previous report run when it is given, those that read other
-    reports of the store (GK8xx) when ``peers`` is (gongkai.store.peers)."""
-    ctx = make_context(report, previous, peers)
+    reports of the store (GK8xx) when ``peers`` is (gongkai.store.peers). ``deadlines``: an office's
+    publication deadlines (gongkai.formats.deadlines.load_deadlines) instead of 第四十九条's."""
+    ctx = make_context(report, previous, peers, deadlines)
     unsure = {ref for ref, _ in doubtful(report, ctx)}  # the cells whose value gongkai is not sure of
     out: list[Finding] = []
-    for r in catalogue():
+    if len(_SORTED) != len(REGISTRY):
+        catalogue()
+    for r in _SORTED:
         if select is not None and r.code not in select:
             continue
         if (r.needs_previous and previous is None) or (r.needs_store and peers is None):

@@ -57,6 +57,8 @@ class Context:
     # the other reports of the store (its other agencies, the region's), for the rules that need them
     # (Rule.needs_store): gongkai.store.peers.StorePeers; None outside the store
     peers: Any = None
+    # the publication deadlines (gongkai.formats.deadlines.Deadlines) an office gave; None: 第四十九条's
+    deadlines: Any = None
 
 
 RuleFunc = Callable[[Report, Context], Iterable[Finding]]
@@ -106,7 +108,7 @@ def doubtful(report: Report, ctx: Context) -> list[tuple[str, Any]]:
     return ctx.doubtful
 
 
-def make_context(report: Report, previous: Report | None = None, peers: Any = None) -> Context:
+def make_context(report: Report, previous: Report | None = None, peers: Any = None, deadlines: Any = None) -> Context:
     required = edition_for_year(report.year)
     edition = get_edition(report.edition) if report.edition else required
-    return Context(edition=edition, required=required, previous=previous, peers=peers)
+    return Context(edition=edition, required=required, previous=previous, peers=peers, deadlines=deadlines)

@@ -32,6 +32,12 @@ def _walk(report, ctx):
                     rdef = _row_index(ed, table_key).get(row_key)
                     if rdef:
                         break
+            for cell in cols.values():  # (most rows: every cell a whole number ≥ 0, nothing to list)
+                value = cell.value
+                if type(value) is not int or value < 0:
+                    break
+            else:
+                continue
             for col in rdef.columns:
                 cell = cols.get(col.key)
                 if cell is None:

@@ -53,6 +53,16 @@ def _side(tables, side):
             row = table.get(r)
             if row is None:
                 return None
+            if type(cols) is str:  # (one column of the row: most terms of a column's sum)
+                cell = row.get(cols)
+                if cell is not None:
+                    if cell.doubt is not None:
+                        return None
+                    v = cell.value
+                    if v is not None:
+                        total += v
+                        printed = True
+                continue
             for c in cols:
                 cell = row.get(c)
                 if cell is not None:
@@ -67,8 +77,9 @@ def _side(tables, side):
 
 _Ref = tuple[str, str, str]
 # the references of one side, a part for each run of them in one table (so that the table is looked up once),
-# and in it each run in one row (so that the row is looked up once): (table, ((row, columns), ...))
-_Part = tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]
+# and in it each run in one row (so that the row is looked up once): (table, ((row, columns), ...)), a run of one
+# column given as the column key itself
+_Part = tuple[str, tuple[tuple[str, str | tuple[str, ...]], ...]]
 _Prepared = tuple[Identity, list[_Ref], list[_Ref], tuple[_Part, ...], tuple[_Part, ...]]
 
 _BY_RULE: dict[tuple[int, str], tuple[Edition, list[_Prepared]]] = {}
@@ -101,7 +112,7 @@ def _arranged(refs: list[_Ref]) -> tuple[_Part, ...]:
             rows[-1][1].append(c)
         else:
             rows.append((r, [c]))
-    return tuple((t, tuple((r, tuple(cols)) for r, cols in rows)) for t, rows in by_table)
+    return tuple((t, tuple((r, cols[0] if len(cols) == 1 else tuple(cols)) for r, cols in rows)) for t, rows in by_table)
 
 
 @lru_cache(maxsize=4096)

@@ -23,10 +23,13 @@ def extract(doc: Document) -> Report:
     if title is None and doc.meta.get("标题"):
         title, title_at = doc.meta["标题"], Location(meta="标题")
     report.title, report.title_at = title, title_at
+    report.preamble = _preamble(text, title_at)
     body = "\n".join(t for t, _ in paragraphs)
     report.year = meta.year_from(title, body)
     report.agency = meta.agency_from(title)
     report.date, report.date_at = meta.find_date(paragraphs, doc.meta)
+    report.published, report.published_from, report.published_at = meta.find_published(
+        paragraphs, doc.meta, doc.source.format, report.year)
     report.contact = meta.find_contact(body[:6000])
     meta.take_signature(report)
 
@@ -34,6 +37,22 @@ def extract(doc: Document) -> Report:
     report.edition = tables.detect_edition(res)
     tables.fill(report, res, report.edition, doc)
     return report
+
+
+def _preamble(units: list[Unit], title_at: Location | None) -> str:
+    """The running text before the first section heading, after the title when the title is among it."""
+    before: list[Unit] = []
+    for u in units:
+        if u.heading:
+            break
+        before.append(u)
+    else:
+        return ""  # no section at all: nothing is "before" them
+    for i, u in enumerate(before):
+        if title_at is not None and u.at == title_at:
+            before = before[i + 1:]
+            break
+    return "\n".join(t for t in (u.text.strip() for u in before if u.kind == "para") if t)
 
 
 def _sections(report: Report, units: list[Unit]) -> None:

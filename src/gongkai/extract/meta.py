@@ -174,6 +174,51 @@ def find_date(paragraphs: list[tuple[str, Location]], meta: dict[str, str]) -> t
     return None, None
 
 
+# The page's own dates: its publication date (a meta tag, the info bar, a crawler's header), its 成文日期.
+_PAGE_KEYS = ("发布时间", "发布日期", "公开日期", "公开时间")
+_WRITTEN_KEYS = ("成文日期", "发文日期", "成文时间", "印发日期")
+FILE_CREATED = "文件创建时间"  # set by the Word and PDF readers: the creation time in the file's properties, as a date
+_LABELLED_DATE = re.compile(r"(发布时间|发布日期|公开日期|公开时间|成文日期|发文日期|成文时间|印发日期)\s*[:：]\s*"
+                            r"((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})")
+
+
+def _iso_date(text: str) -> dt.date | None:
+    m = _ISO_DATE.search(text)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def find_published(paragraphs: list[tuple[str, Location]], meta: dict[str, str], fmt: str,
+                   year: int | None) -> tuple[dt.date | None, str | None, Location | None]:
+    """The publication date the file itself gives, where it was found (a key of model.PUBLISHED_FROM) and
+    where it was printed: the page's 发布时间 (its meta tags or info bar, a crawler's header), else a line over
+    the report that labels it (发布日期：2024-01-18), else the page's 成文日期; else the creation time in a Word
+    or PDF file's properties, when it is in the year after the report's (earlier: a file reused from before;
+    later: a copy made since, such as a scan or an archive)."""
+    lines = []
+    for text, at in paragraphs[:_TITLE_SEARCH]:
+        if len(text) <= 160 and ("日期" in text or "时间" in text):
+            for m in _LABELLED_DATE.finditer(text):
+                lines.append((m.group(1), m.group(2), at))
+    for keys, kind in ((_PAGE_KEYS, "page"), (_WRITTEN_KEYS, "written")):
+        for key in keys:
+            d = _iso_date(meta[key]) if key in meta else None
+            if d is not None:
+                return d, kind, Location(meta=key)
+        for label, text, at in lines:
+            d = _iso_date(text) if label in keys else None
+            if d is not None:
+                return d, kind, at
+    created = _iso_date(meta.get(FILE_CREATED, ""))
+    if created is not None and fmt in ("docx", "pdf") and year is not None and created.year == year + 1:
+        return created, fmt, Location(meta=FILE_CREATED)
+    return None, None, None
+
+
 # the signature at the end of a long line: 。某某镇人民政府2024年1月15日
 _ENDING_DATE = re.compile(r"[。；;]\s*(?P<signer>[^。；;，,\s]{2,40}?)?\s*"
                           r"(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")

@@ -37,6 +37,7 @@ decompressed, and the XML is parsed without entity expansion, network or huge-tr
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import posixpath
 import re
@@ -201,7 +202,40 @@ def read(data: bytes, source: Source, limits: Limits) -> Document:
         pictures = _pictures(zf, by_lower, main.filename, walker.anchors, limits)
         if pictures:
             read_pictures(pictures, doc, limits, walker.tables, lambda t, r, c, _at: at_cell(t, r, c))
+    if source.format == "docx":  # (a file LibreOffice converted carries the conversion's time)
+        created = _created(zf, by_lower)
+        if created:
+            doc.meta[FILE_CREATED] = created
     return doc
+
+
+FILE_CREATED = "文件创建时间"  # the key extract.meta reads
+_CORE = "docprops/core.xml"
+_CREATED = "{http://purl.org/dc/terms/}created"
+_CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+def _created(zf: zipfile.ZipFile, by_lower: dict[str, zipfile.ZipInfo]) -> str | None:
+    """The day the document properties say the file was created (YYYY-MM-DD, China time), or None."""
+    info = by_lower.get(_CORE)
+    if info is None or info.file_size > (1 << 16):
+        return None
+    try:
+        blob = _member(zf, info)
+        if _DOCTYPE.search(blob):
+            return None
+        root = etree.fromstring(blob, _parser())
+    except (ReadError, etree.XMLSyntaxError, ValueError):
+        return None
+    node = root.find(_CREATED)
+    text = (node.text or "").strip() if node is not None else ""
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone(_CHINA)
+    return when.date().isoformat()
 
 
 def _pictures(zf: zipfile.ZipFile, by_lower: dict[str, zipfile.ZipInfo], main: str,

@@ -135,6 +135,30 @@ _DATE_RE = re.compile(  # (发布/成文/印发…时间: the word before 时间
     r"(\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"
 )
 _FRAME_RE = re.compile(rb"<i?frame[\s>]", re.IGNORECASE)
+# the word before 时间/日期 in a page's info bar: a date written (成文日期) or no publication date at all
+_WRITTEN_WORDS = frozenset({"成文", "发文", "印发", "签发"})
+_OTHER_DATES = frozenset({"更新", "修改", "修订", "统计", "办公", "受理", "办理", "咨询", "服务", "工作", "截止", "生效",
+                          "施行", "有效", "开始", "结束", "失效", "废止", "出生", "答复", "开放", "会议", "活动", "报名",
+                          "访问", "浏览", "采集", "登记", "录入", "审核", "打印"})
+_INFO_BAR_SPAN = 600  # characters the info bar's dates stand within, from its first
+
+
+def _info_bar(text: str, meta: dict[str, str]) -> None:
+    """The page's own dates in its info bar (发布时间：2024-01-20 09:30, 成文日期：2024-01-15 …): the first date
+    labelled as the publication date (or by a bare 时间/日期) to ``发布时间``, the first labelled as written to
+    ``成文日期``; dates labelled otherwise (更新时间, 办公时间 …) are passed over. Found ones are kept."""
+    first = None
+    for m in _DATE_RE.finditer(text):
+        if first is not None and m.start() > first + _INFO_BAR_SPAN:
+            break
+        word = text[max(0, m.start() - 2):m.start()]
+        if word in _OTHER_DATES:
+            continue
+        key = "成文日期" if word in _WRITTEN_WORDS else "发布时间"
+        meta.setdefault(key, " ".join(m.group(1).split()))
+        first = m.start() if first is None else first
+        if "发布时间" in meta and "成文日期" in meta:
+            break
 _ATTACHMENT_RE = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|ofd|zip|rar)(?:$|[?#])", re.IGNORECASE)
 _SENTENCE_ENDS = ("。", "；", "，", "：", "！", ".", ";", ":", ",")
 _TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|--|——|\s-\s)\s*")
@@ -177,10 +201,8 @@ def read(data: bytes, source: Source, limits: Limits) -> Document:
         if pictures:
             read_pictures(pictures, doc, limits, emitter.tables,
                           lambda t, r, c, at: Location(line=at.line, table=t, row=r, cell=c))
-    if "发布时间" not in doc.meta:
-        m = _DATE_RE.search(_text_of(body)[:200_000])
-        if m:
-            doc.meta["发布时间"] = " ".join(m.group(1).split())
+    if "发布时间" not in doc.meta or "成文日期" not in doc.meta:
+        _info_bar(_text_of(body)[:200_000], doc.meta)
     attachments = tree.attachments(content)
     if attachments:
         doc.meta["附件"] = "\n".join(attachments)

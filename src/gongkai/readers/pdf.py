@@ -46,6 +46,7 @@ too much text, too slow, OCR out of time for every page)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import re
@@ -58,6 +59,7 @@ from typing import TYPE_CHECKING
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import resolve1
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils import cluster_objects, dedupe_chars
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
@@ -144,7 +146,41 @@ def read(data: bytes, source: Source, limits: Limits) -> Document:
     if reader.ocr_pages:
         reader.read_scans(data)
     reader.finish()
+    created = _created(pdf.doc)
+    if created:
+        reader.doc.meta[FILE_CREATED] = created
     return reader.doc
+
+
+FILE_CREATED = "文件创建时间"  # the key extract.meta reads
+# D:YYYYMMDDHHmmSS then Z or +HH'mm' (the time and the zone may be cut short)
+_PDF_DATE = re.compile(rb"^D?:?(\d{4})(\d{2})(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2}))?)?)?\s*(?:(Z)|([+-])(\d{2})'?(\d{2})?)?")
+_CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+def _created(document) -> str | None:
+    """The day the PDF's document information says it was created (YYYY-MM-DD, China time), or None."""
+    try:
+        info = document.info[0] if document.info else {}
+        raw = resolve1(info.get("CreationDate")) if isinstance(info, dict) else None
+    except _ERROR_TYPES:
+        return None
+    if not isinstance(raw, bytes) or len(raw) > 64:
+        return None
+    m = _PDF_DATE.match(raw.strip())
+    if m is None:
+        return None
+    y, mo, d, h, mi, sec = (int(g) if g else 0 for g in m.groups()[:6])
+    try:
+        when = dt.datetime(y, mo, d, h, mi, sec)
+        if m.group(7):
+            when = when.replace(tzinfo=dt.UTC).astimezone(_CHINA)
+        elif m.group(8):
+            shift = dt.timedelta(hours=int(m.group(9)), minutes=int(m.group(10) or 0))
+            when = when.replace(tzinfo=dt.timezone(shift if m.group(8) == b"+" else -shift)).astimezone(_CHINA)
+    except (ValueError, OverflowError):
+        return None
+    return when.date().isoformat()
 
 
 # --- errors ---------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from ..checks.base import SEVERITIES
 from ..formats import CURRENT, EDITIONS, TABLES, Edition, TableDef, get_edition
 from ..formats.files import SOURCE_FORMATS
 from ..location import FIELD_DOCS, FIELD_KINDS
-from ..model import DOUBTS, HOWS, SCHEMA, SCHEMA_READ
+from ..model import DOUBTS, HOWS, PUBLISHED_FROM, SCHEMA, SCHEMA_READ
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 NAMES = ("report", "findings", "data")
@@ -173,7 +173,14 @@ def report_schema() -> dict[str, Any]:
         "title": _text("additional field: 标题 as printed"),
         "date": _text(format="date", pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
                       description="additional field: 落款日期, ISO 8601"),
+        "published": {"description": "additional field: the publication date the file itself gives (a web page's "
+                                     "发布时间, else its 成文日期, else the creation time in a Word or PDF file's "
+                                     "properties) and where it was found",
+                      "anyOf": [_strict({"date": {"type": "string", "format": "date",
+                                                  "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+                                         "from": {"enum": list(PUBLISHED_FROM)}}), {"type": "null"}]},
         "contact": {"description": "additional field: 联系方式 found in the text", "anyOf": [contact, {"type": "null"}]},
+        "preamble": _text("additional field: the text printed between the title and the first section"),
         "sections": {"type": "array", "items": section},
         "tables": _tables(data=False),
     }
@@ -259,6 +266,8 @@ def data_schema(edition: str | None = None) -> dict[str, Any]:
                     "description": "格式版本; when left out, the one the year requires"},
         "title": _text("标题; when left out, the standard title", maxLength=MAX_NAME_CHARS),
         "date": {"type": ["string", "null"], "description": "落款日期: 2024-01-15 or 2024年1月15日"},
+        "published": {"description": "as `gongkai parse --json` prints it (report.schema.json); no part of a written report"},
+        "preamble": {"description": "as `gongkai parse --json` prints it (report.schema.json); the writer prints no opening"},
         "contact": {"type": ["object", "null"], "propertyNames": {"type": "string"},
                     "additionalProperties": {"type": ["string", "number", "null"]},
                     "description": "联系方式: 电话: 0795-4500000 …"},

@@ -14,7 +14,7 @@ from ..formats import CURRENT, EDITIONS, TABLES, Column, RowDef
 from ..formats.common import SECTIONS
 from ..formats.files import FROM_DATA, REPORT_FORMATS, SOURCE_FORMATS
 from ..location import FIELD_DOCS
-from ..model import DOUBTS, HOWS, NIL_MARKERS, SCHEMA
+from ..model import DOUBTS, HOWS, NIL_MARKERS, PUBLISHED_FROM, SCHEMA
 from . import NAMES, data_schema, schema_text
 
 TEMPLATE = "json.md.j2"
@@ -75,7 +75,7 @@ def json_markdown() -> str:
         titles={s.number: s.title for s in SECTIONS}, report_formats=REPORT_FORMATS, source_formats=SOURCE_FORMATS,
         from_data=FROM_DATA, walk=[s for f in REPORT_FORMATS for s in f.suffixes], severities=SEVERITIES,
         nil_markers=sorted(NIL_MARKERS, key=lambda m: (len(m), m)), data_keys=data_schema()["properties"],
-        location_fields=FIELD_DOCS, hows=list(HOWS), how_docs=HOWS, doubts=DOUBTS,
+        location_fields=FIELD_DOCS, hows=list(HOWS), how_docs=HOWS, doubts=DOUBTS, published_from=PUBLISHED_FROM,
     )
 
 

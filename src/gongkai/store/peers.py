@@ -8,6 +8,7 @@ from typing import Any
 
 from ..checks import Finding, catalogue, check
 from ..model import Report
+from ..register.store import tables_for_report
 from . import copies, regionsum
 
 
@@ -27,6 +28,10 @@ class StorePeers:
 
     def region_sum(self, report: Report) -> Any:
         return regionsum.region_sum(self.store, self.report_id, report)
+
+    def register_tables(self, report: Report) -> Any:
+        """Tables 三 and 四 of the report's year from the agency's application register (None: none kept)."""
+        return tables_for_report(self.store, self.report_id, report)
 
 
 def peer_findings(store: Any, report_id: int, report: Report | None = None) -> list[Finding]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 
 import pytest
+from sqlalchemy import select
 
 from gongkai.agencies import (
     AgencyCsvError,
@@ -17,6 +19,8 @@ from gongkai.agencies import (
     read_agency_csv,
     report_region,
 )
+from gongkai.register.schema import register_applications
+from gongkai.web.cycle import web_cycle_states
 
 from synth import Corpus
 from test_store_support import store, store_url, write_text
@@ -177,3 +181,38 @@ def test_cli_agencies(tmp_path):
     run = subprocess.run([sys.executable, "-m", "gongkai.cli", "agencies", "import", str(bad), "--db", db],
                          capture_output=True, text=True, timeout=60, check=False)
     assert run.returncode == 2 and "名称" in run.stderr
+
+
+def test_merging_moves_what_else_names_the_agency(store, tmp_path):
+    """The register's applications and the yearly cycle's states of the merged-away agency go to the agency it
+    merges into; a year the remaining agency already has a state for keeps that state."""
+    c = Corpus(13)
+    a = next(x for x in c.agencies(60) if x.kind == "department")
+    a.name = f"{a.county}住建局"
+    write_text(tmp_path, "2022.txt", c.report(a, 2022))
+    a.name = f"{a.county}住房和城乡建设局"
+    write_text(tmp_path, "2023.txt", c.report(a, 2023))
+    store.ingest([str(tmp_path)], jobs=1)
+    ids = {x["name"]: x["id"] for x in store.agencies()}
+    short, long = ids[f"{a.county}住建局"], ids[f"{a.county}住房和城乡建设局"]
+    at = dt.datetime(2024, 3, 5, 8, 0, tzinfo=dt.UTC)
+    with store.engine.begin() as conn:
+        conn.execute(register_applications.insert(), [{
+            "agency_id": agency, "channel": "网络", "received": dt.date(2023, 11, day), "applicant_type": "natural_person",
+            "extension_days": 0, "version": 1, "created": at, "updated": at} for agency, day in ((short, 20), (long, 27))])
+        conn.execute(web_cycle_states.insert(), [
+            {"agency_id": long, "year": 2021, "state": "approved", "moved_at": at, "moves": 4},
+            {"agency_id": short, "year": 2022, "state": "approved", "moved_at": at, "moves": 3},
+            {"agency_id": short, "year": 2023, "state": "draft", "moved_at": at, "moves": 1},
+            {"agency_id": long, "year": 2023, "state": "submitted", "moved_at": at, "moves": 2}])
+    csv = f"名称,级别,省,市,县,乡,别名\n{a.county}住房和城乡建设局,县级部门,江西省,宜春市,{a.county},,{a.county}住建局\n"
+    assert store.import_agencies(csv).merged == 1
+    (ag,) = store.agencies()
+    with store.engine.connect() as conn:
+        assert conn.execute(select(register_applications.c.agency_id)).scalars().all() == [ag["id"], ag["id"]]
+        states = conn.execute(select(web_cycle_states.c.agency_id, web_cycle_states.c.year, web_cycle_states.c.state)
+                              .order_by(web_cycle_states.c.year)).all()
+    kept_2023 = "draft" if ag["id"] == short else "submitted"  # the remaining agency's own
+    assert [tuple(s) for s in states] == [(ag["id"], 2021, "approved"), (ag["id"], 2022, "approved"),
+                                          (ag["id"], 2023, kept_2023)]
+    assert ag["id"] in (short, long)

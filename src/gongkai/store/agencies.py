@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, inspect, select, text, update
 
 from ..agencies import AgencyRow, RegionPath, agency_level, complete_path, fold_name, parse_name, read_agency_csv
 from . import schema as S
@@ -106,6 +106,34 @@ def import_agencies(store, data: bytes | str) -> ImportSummary:
     return out
 
 
+_OWN = frozenset({"agencies", "agency_names", "reports"})  # moved by _merge itself
+
+
+def _move_references(conn, source: int, target: int) -> None:
+    """Every other row naming agency ``source`` (the register's applications, the yearly cycle's states, the
+    roll-up's choices …) moves to ``target``: found in the database's own catalogue, so a table added later
+    is not forgotten. A row keyed by the agency and something else (a year) that ``target`` already has
+    stays behind and goes with ``source``."""
+    prep = conn.dialect.identifier_preparer
+    insp = inspect(conn)
+    for table in insp.get_table_names():
+        if table in _OWN:
+            continue
+        for fk in insp.get_foreign_keys(table):
+            if fk["referred_table"] != "agencies" or len(fk["constrained_columns"]) != 1:
+                continue
+            col = fk["constrained_columns"][0]
+            t, c = prep.quote(table), prep.quote(col)
+            pk = insp.get_pk_constraint(table)["constrained_columns"] or []
+            key = [k for k in pk if k != col]
+            if col in pk and key:
+                same = " AND ".join(f"o.{prep.quote(k)} = {t}.{prep.quote(k)}" for k in key)
+                # names from the database's catalogue, quoted by the dialect; the ids are bound
+                conn.execute(text(f"DELETE FROM {t} WHERE {c} = :s AND EXISTS "  # noqa: S608
+                                  f"(SELECT 1 FROM {t} o WHERE o.{c} = :t AND {same})"), {"s": source, "t": target})
+            conn.execute(text(f"UPDATE {t} SET {c} = :t WHERE {c} = :s"), {"s": source, "t": target})  # noqa: S608
+
+
 def _merge(conn, writer: Writer, source: int, target: int) -> None:
     """Agency ``source`` is ``target``: its reports and names move over, then it is removed."""
     conn.execute(update(S.reports).where(S.reports.c.agency_id == source).values(agency_id=target))
@@ -118,6 +146,7 @@ def _merge(conn, writer: Writer, source: int, target: int) -> None:
         writer.index.by_name[name].add(target)
         writer.index.by_core[core].discard(source)
         writer.index.by_core[core].add(target)
+    _move_references(conn, source, target)
     conn.execute(delete(S.agency_names).where(S.agency_names.c.agency_id == source))
     conn.execute(delete(S.agencies).where(S.agencies.c.id == source))
     writer.index.by_id.pop(source, None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import click
 
 from ..agencies import AgencyCsvError
 from ..errors import GongkaiError
+from ..extract.kind import REASON as NOT_A_REPORT
 from ..extract.values import small_int
 from .options import JOBS, RECORD_ID, YEAR, limit_options, limits_or_exit
 
@@ -23,8 +25,20 @@ DB_HELP = ("数据库：SQLite 文件路径或 postgresql://… 地址；默认 
            "/ the store: a path or a URL")
 
 
+OBJECTS_HELP = ("原件存储位置：文件夹或 fsspec 地址（如 s3://桶/前缀）；默认 $GONGKAI_OBJECTS 或数据库文件旁的 .objects 文件夹 "
+                "/ where the originals are kept: a folder or an fsspec URL")
+
+
 def db_option(f):
+    f = click.option("--objects", metavar="PATH|URL", expose_value=False, callback=_objects_option,
+                     help=OBJECTS_HELP)(f)
     return click.option("--db", "db", envvar="GONGKAI_DB", default=None, metavar="PATH|URL", help=DB_HELP)(f)
+
+
+def _objects_option(_ctx, _param, value):
+    # the same as $GONGKAI_OBJECTS, which every store this command opens reads (the web app's too)
+    if value:
+        os.environ["GONGKAI_OBJECTS"] = value
 
 
 def open_store(db):
@@ -130,41 +144,54 @@ def register(main: click.Group) -> None:
 @db_option
 @click.option("--jobs", "-j", type=JOBS, default=None, help="并行进程数，默认为 CPU 核数 / worker processes")
 @click.option("--retry-failed", is_flag=True, help="重新读取此前无法读取的文件 / read again files that failed before")
+@click.option("--scheduler", envvar="GONGKAI_SCHEDULER", default=None, metavar="tcp://HOST:8786",
+              help="在 Dask 集群上读取和审核（docs/scale.md） / read and check on this Dask cluster")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果 / print the summary as JSON")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度条 / no progress bar")
 @limit_options
 @store_errors
-def ingest_cmd(paths, db, jobs, retry_failed, as_json, quiet, **limit_args):
+def ingest_cmd(paths, db, jobs, retry_failed, scheduler, as_json, quiet, **limit_args):
     """批量入库：读取、审核并保存报告（目录递归） / read, check and store reports.
 
     同一文件只保存一次；同一机关同一年度的更正稿替换当前版本并保留旧版本；无法读取的文件记录原因，
-    最后列出，不中断运行。退出码 exit status: 0 全部入库; 2 有文件无法读取.
+    最后列出，不中断运行；不是政府信息公开年度报告的文件（如会议纪要、说明文档）不入库，同样列出。
+    退出码 exit status: 0 全部入库; 2 有文件无法读取或不是年度报告.
     """
     limits = limits_or_exit(**limit_args)
     store = open_store(db)
     prog, update = _progress(quiet or as_json, "入库 ingest")
+    # lazy: start-up time (as open_store); the cluster's client itself loads only with --scheduler
+    from ..store.cluster import ClusterError
+
     try:
         if prog is not None:
             with prog:
                 summary = store.ingest(list(paths), jobs=jobs, retry_failed=retry_failed, progress=update,
-                                       limits=limits)
+                                       limits=limits, scheduler=scheduler)
         else:
-            summary = store.ingest(list(paths), jobs=jobs, retry_failed=retry_failed, limits=limits)
+            summary = store.ingest(list(paths), jobs=jobs, retry_failed=retry_failed, limits=limits,
+                                   scheduler=scheduler)
+    except ClusterError as exc:
+        click.echo(f"集群出错 (cluster error): {exc}", err=True)
+        sys.exit(2)
     finally:
         store.close()
     if as_json:
         click.echo(_dump(summary.to_json()))
     else:
+        # files read without a fault that are no annual report (a meeting note, a README) are counted apart
+        others = sum(1 for _, reason, _ in summary.failures if reason == NOT_A_REPORT)
+        unread = summary.failed + summary.failed_known - others
         click.echo(
             f"共 {summary.files} 个文件：新入库 {summary.new}，更正稿 {summary.replaced}，重复 {summary.duplicates}，"
-            f"此前已入库 {summary.unchanged}，无法读取 {summary.failed + summary.failed_known}"
+            f"此前已入库 {summary.unchanged}，无法读取 {unread}" + (f"，不是年度报告 {others}" if others else "") +
             f"（{summary.files} files: {summary.new} new, {summary.replaced} corrected re-submissions, "
             f"{summary.duplicates} duplicates, {summary.unchanged} already stored, "
-            f"{summary.failed + summary.failed_known} unreadable）；用时 {summary.seconds:.1f} 秒，"
-            f"{summary.rate:,.0f} 份/秒"
+            f"{unread} unreadable" + (f", {others} not a report" if others else "") +
+            f"）；用时 {summary.seconds:.1f} 秒，{summary.rate:,.0f} 份/秒"
         )
         if summary.failures:
-            click.echo(f"\n{len(summary.failures)} 个文件无法读取 (unreadable):", err=True)
+            click.echo(f"\n{len(summary.failures)} 个文件未收录 (not taken):", err=True)
             for path, reason, message in summary.failures:
                 click.echo(f"  {path}: [{reason}] {message}", err=True)
     sys.exit(2 if summary.failures else 0)
@@ -330,10 +357,13 @@ def similar_cmd(target, db, threshold, limit, all_pairs, as_json):
     try:
         if all_pairs:
             pairs = ssim.similar_pairs(store, threshold=threshold)
-            rows = {r.id: r for r in store.reports(ids={i for p in pairs for i in p[:2]}, all_versions=True)}
             if as_json:
                 click.echo(_dump([{"a": x, "b": y, "estimate": round(e, 3)} for x, y, e in pairs]))
             else:
+                ids = sorted({i for p in pairs for i in p[:2]})
+                rows = {}
+                for i in range(0, len(ids), 5000):  # (a database takes only so many values in one statement)
+                    rows.update({r.id: r for r in store.reports(ids=ids[i:i + 5000], all_versions=True)})
                 for x, y, e in pairs:
                     a, b = rows[x], rows[y]
                     click.echo(f"{e:.0%}  #{x} {a.agency} {a.year}  ⟷  #{y} {b.agency} {b.year}")

@@ -1,7 +1,8 @@
 """The store: many reports in one database (SQLite file by default, PostgreSQL by URL).
 
-It keeps each original file once (by sha256), the parsed report (JSON), every cell in long form, the
-findings, the agencies with their regions, and MinHash sketches of the narrative text. See docs/store.md.
+It keeps each original file once (by sha256, in an object store beside the database: objects.py), the
+parsed report (JSON), every cell in long form, the findings, the agencies with their regions, and MinHash
+sketches of the narrative text. See docs/store.md.
 
     from gongkai.store import Store
     store = Store.open()                       # $GONGKAI_DB or ~/.local/share/gongkai/gongkai.sqlite3
@@ -31,8 +32,10 @@ from ..pipeline import Sandbox
 from . import reviews
 from . import schema as S
 from .agencies import import_agencies
+from .cluster import ingest as on_cluster
 from .db import StoreError, create, default_path, migrate, resolve_url
 from .ingest import ingest, recheck, write_one
+from .objects import ObjectStore, attach, objects_for, objects_url
 from .reviews import CellState, ReviewError
 from .work import parse_bytes
 from .writer import Outcome, Writer
@@ -81,16 +84,21 @@ def region_clause(region: str | None):
 
 
 class Store:
-    def __init__(self, engine: Engine, url: str) -> None:
+    def __init__(self, engine: Engine, url: str, objects: ObjectStore | None = None) -> None:
         self.engine = engine
         self.url = url
+        self.objects = objects or ObjectStore(objects_url(url))
+        attach(engine, self.objects)
 
     @classmethod
-    def open(cls, db: str | None = None) -> Store:
-        """Open (creating or upgrading as needed) the store at ``db``: a path, a URL, or the default."""
+    def open(cls, db: str | None = None, objects: str | None = None) -> Store:
+        """Open (creating or upgrading as needed) the store at ``db``: a path, a URL, or the default.
+        ``objects``: where the originals are (an fsspec URL or a folder; else $GONGKAI_OBJECTS, else beside
+        the SQLite file: see objects.py)."""
         url = resolve_url(db)
         engine = create(url)
         try:
+            attach(engine, ObjectStore(objects_url(url, objects)))  # (the migrations move originals there)
             migrate(engine)
         except Exception as exc:
             engine.dispose()
@@ -98,7 +106,7 @@ class Store:
                 raise
             raise StoreError(f"无法打开数据库：{_safe(url)}（{type(exc).__name__}: {exc}）",
                              f"cannot open the store at {_safe(url)}: {exc}") from exc
-        return cls(engine, url)
+        return cls(engine, url, objects_for(engine))
 
     def text_params_current(self) -> bool:
         """False when the stored sketches were made with other parameters (run `gongkai recheck`)."""
@@ -121,7 +129,12 @@ class Store:
 
     # -- ingest and friends (see ingest.py) ------------------------------------------------------
 
-    def ingest(self, paths: Iterable[str], **kw):
+    def ingest(self, paths: Iterable[str], *, scheduler: str | None = None, **kw):
+        """Read, check and store the files under ``paths``: in this machine's worker processes, or on the
+        Dask cluster whose scheduler is at ``scheduler`` (tcp://HOST:8786)."""
+        if scheduler:
+            kw.pop("jobs", None)  # the cluster's workers are its own
+            return on_cluster(self, list(paths), scheduler=scheduler, **kw)
         return ingest(self, list(paths), **kw)
 
     def ingest_bytes(self, name: str, data: bytes, *, guard: WriteGuard | None = None,
@@ -230,13 +243,14 @@ class Store:
         return Report.from_json(self.report_json(report_id))
 
     def original(self, report_id: int) -> tuple[str | None, bytes]:
+        """The name the file had when first stored, and its bytes (from the object store)."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(S.files.c.name, S.files.c.data).select_from(
+            row = conn.execute(select(S.files.c.name, S.files.c.sha256).select_from(
                 S.reports.join(S.files, S.reports.c.sha256 == S.files.c.sha256)).where(
                 S.reports.c.id == report_id)).first()
         if row is None:
             raise StoreError(f"库中没有编号为 {report_id} 的报告", f"no report {report_id} in the store")
-        return row.name, bytes(row.data)
+        return row.name, self.objects.get(row.sha256)
 
     def findings(self, report_id: int) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
@@ -314,6 +328,6 @@ def _at(text: str | None) -> dict[str, Any] | None:
     return loc.to_json() if loc is not None else None
 
 
-__all__ = ["CellState", "ReportRow", "ReviewError", "Store", "StoreError", "default_path", "region_clause",
+__all__ = ["CellState", "ObjectStore", "ReportRow", "ReviewError", "Store", "StoreError", "default_path", "region_clause",
            "resolve_url"]
 

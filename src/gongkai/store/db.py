@@ -30,7 +30,7 @@ from . import schema as S
 ENV_VAR = "GONGKAI_DB"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "gongkai_schema_version"
-MIGRATION_LOCK = 0x676F6E676B6169  # pg_advisory_xact_lock key while migrating ("gongkai")
+MIGRATION_LOCK = 0x676F6E676B6169  # pg_advisory_lock key while migrating ("gongkai")
 
 
 class StoreError(GongkaiError):
@@ -169,14 +169,35 @@ def migrate(engine: Engine) -> str | None:
     with engine.connect() as conn:
         if current(conn) == head:
             return head  # the usual case: nothing to do, no lock taken
-    with _file_lock(engine), engine.begin() as conn:
-        if conn.dialect.name == "postgresql":  # held until this transaction ends
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-        if current(conn) != head:
+    with _file_lock(engine), engine.connect() as conn, _session_lock(conn):
+        behind = current(conn) != head
+        conn.commit()  # alembic begins and commits a transaction per revision (migrations/env.py)
+        if behind:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+            conn.commit()
         _note_text_params(conn)
+        conn.commit()
     return head
+
+
+@contextmanager
+def _session_lock(conn) -> Iterator[None]:
+    """PostgreSQL's advisory lock for the migrations, held by the session across the revisions' commits."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+    conn.commit()
+    try:
+        yield
+    finally:
+        try:
+            conn.rollback()
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+            conn.commit()
+        except Exception:  # noqa: BLE001  the session is closed instead, which frees the lock as well
+            conn.invalidate()
 
 
 def _note_text_params(conn) -> None:

@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import similar as sim
@@ -27,7 +27,7 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..pipeline import Pending, Sandbox
 from ..readers import read_file_bytes
 from . import schema as S
-from .db import unwritable
+from .db import StoreError, unwritable
 from .work import Parsed, packaged, refused, reviewed, warm_up
 from .writer import (
     CELL_COLUMNS,
@@ -121,6 +121,8 @@ Progress = Callable[[IngestSummary, int], None]
 
 def ingest(store, paths: list[str], *, jobs: int | None = None, retry_failed: bool = False,
            progress: Progress | None = None, batch: int = BATCH, limits: Limits = DEFAULT_LIMITS) -> IngestSummary:
+    """Read, check and store the files under ``paths`` in this machine's worker processes (on a Dask
+    cluster: gongkai.store.cluster.ingest, which Store.ingest calls when given a scheduler)."""
     started = time.monotonic()
     files = list(dict.fromkeys(iter_files(paths)))
     summary = IngestSummary(files=len(files))
@@ -291,25 +293,23 @@ def recheck(store, *, jobs: int | None = None, all_versions: bool = True, progre
     the cross-year rules over every agency. Agency and year are kept as stored."""
     started = time.monotonic()
     out = RecheckSummary()
-    q = select(S.reports.c.id).order_by(S.reports.c.id)
-    if not all_versions:
-        q = q.where(S.reports.c.current)
+    which = S.reports.c.current if not all_versions else None
     with store.engine.connect() as conn:
-        ids = list(conn.execute(q).scalars())
-    out.reports = len(ids)
-    writer = Writer(store.engine)
+        q = select(func.count()).select_from(S.reports)
+        out.reports = conn.execute(q if which is None else q.where(which)).scalar_one()
+    writer = Writer(store.engine, load=False)  # only the cross-year rules: no hashes or agencies held
     jobs = jobs or default_jobs()
-    tick = IngestSummary(files=len(ids))
-
-    with store.engine.connect() as conn:  # the values reviewers read by eye, put in again after reading
-        by_report = stored_reviews(conn)
+    tick = IngestSummary(files=out.reports)
+    by_report: dict[int, tuple[tuple[str, float | None, str], ...]] = {}
 
     def load(chunk_ids):
         with store.engine.connect() as conn:
-            rows = conn.execute(select(S.reports.c.id, S.reports.c.path, S.files.c.data, S.files.c.sha256).select_from(
+            rows = conn.execute(select(S.reports.c.id, S.reports.c.path, S.files.c.sha256).select_from(
                 S.reports.join(S.files, S.reports.c.sha256 == S.files.c.sha256)).where(
-                S.reports.c.id.in_(chunk_ids))).all()
-        return [(r.id, r.path, bytes(r.data), r.sha256) for r in rows]
+                S.reports.c.id.in_(chunk_ids)).order_by(S.reports.c.id)).all()
+            # the values reviewers read by eye, put in again after reading (kept for the files in hand)
+            by_report.update(stored_reviews(conn, ids=chunk_ids))
+        return [(r.id, r.path, _original(store, r.sha256), r.sha256) for r in rows]
 
     def write(results: list[tuple[int, Parsed]]) -> None:
         with store.engine.begin() as conn:
@@ -323,24 +323,25 @@ def recheck(store, *, jobs: int | None = None, all_versions: bool = True, progre
         tick.new += len(results)
         tick.seconds = time.monotonic() - started
         if progress:
-            progress(tick, len(ids))
+            progress(tick, out.reports)
 
-    def rows() -> Iterator[tuple[int, str | None, bytes, str]]:
-        for i in range(0, len(ids), CHUNK * 4):
-            yield from load(ids[i:i + CHUNK * 4])
+    def rows() -> Iterator[tuple[int, str | None, bytes | StoreError, str]]:
+        for chunk in id_chunks(store.engine, S.reports.c.id, CHUNK * 4, which):
+            yield from load(chunk)
 
     with Sandbox(jobs, start="fork", initializer=warm_up) as sandbox:
-        def submit(row: tuple[int, str | None, bytes, str]) -> Pending:
-            reviews = by_report.get(row[0])
+        def submit(row: tuple[int, str | None, bytes | StoreError, str]) -> Pending | Parsed:
+            reviews = by_report.pop(row[0], None)
+            if isinstance(row[2], StoreError):  # the original is missing or damaged: this report is not read
+                return Parsed(row[1] or "", "failed", row[3], reason="store", message=row[2].zh,
+                              message_en=row[2].en)
             return sandbox.submit(row[2], row[1], then=partial(reviewed, reviews) if reviews else packaged)
 
         for done in _in_order(rows(), submit, jobs * INFLIGHT, CHUNK * 4):
             write([(row[0], parsed) for row, parsed in done])
-    with store.engine.connect() as conn:
-        agency_ids = list(conn.execute(select(S.agencies.c.id)).scalars())
-    for i in range(0, len(agency_ids), 200):
+    for chunk in id_chunks(store.engine, S.agencies.c.id, 200):
         with store.engine.begin() as conn:
-            for aid in agency_ids[i:i + 200]:
+            for aid in chunk:
                 crossyear_agency(writer, conn, aid)
     with store.engine.begin() as conn:  # every sketch is now made with this version's parameters
         conn.execute(delete(S.store_meta).where(S.store_meta.c.key == "text_sketch"))
@@ -349,13 +350,42 @@ def recheck(store, *, jobs: int | None = None, all_versions: bool = True, progre
     return out
 
 
-def stored_reviews(conn, report_id: int | None = None) -> dict[int, tuple[tuple[str, float | None, str], ...]]:
-    """The values reviewers read by eye, per report: (``table.row.column``, value, text as read)."""
+def _original(store, sha256: str) -> bytes | StoreError:
+    try:
+        return store.objects.get(sha256)
+    except StoreError as exc:
+        return exc
+
+
+def id_chunks(engine, column, size: int, where=None) -> Iterator[list[int]]:
+    """The ids in ``column`` (an integer key), in order, ``size`` at a time: one short query per chunk, so
+    that a pass over a large store holds one chunk, not every id."""
+    last = None
+    while True:
+        q = select(column).order_by(column).limit(size)
+        if where is not None:
+            q = q.where(where)
+        if last is not None:
+            q = q.where(column > last)
+        with engine.connect() as conn:
+            chunk = list(conn.execute(q).scalars())
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1]
+
+
+def stored_reviews(conn, report_id: int | None = None, *, ids: list[int] | None = None
+                   ) -> dict[int, tuple[tuple[str, float | None, str], ...]]:
+    """The values reviewers read by eye, per report: (``table.row.column``, value, text as read); of one
+    report, of the reports ``ids``, or of all."""
     r = S.cell_reviews.c
     q = select(r.report_id, r.table_key, r.row_key, r.column_key, r.value, r.raw).order_by(
         r.report_id, r.table_key, r.row_key, r.column_key)
     if report_id is not None:
         q = q.where(r.report_id == report_id)
+    if ids is not None:
+        q = q.where(r.report_id.in_(ids))
     out: dict[int, list[tuple[str, float | None, str]]] = {}
     for rid, t, rk, c, v, raw in conn.execute(q):
         out.setdefault(rid, []).append((f"{t}.{rk}.{c}", v, raw))

@@ -30,7 +30,7 @@ metadata = MetaData(
     }
 )
 
-# The original bytes of every file that gave a report, once per sha256.
+# Every file that gave a report, once per sha256; its bytes are in the object store (objects.py).
 files = Table(
     "files",
     metadata,
@@ -38,7 +38,6 @@ files = Table(
     Column("size", BigInteger, nullable=False),
     Column("format", String(16), nullable=False),
     Column("name", Text, nullable=True),  # the file's name when first seen
-    Column("data", LargeBinary, nullable=False),
     Column("added", DateTime(timezone=True), nullable=False),
 )
 

@@ -5,6 +5,7 @@ give the exact figure and the shared passages."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,25 +71,13 @@ def similar(store, q: Query, *, threshold: float = sim.DEFAULT_THRESHOLD, limit:
     if not store.text_params_current():
         raise StoreError("库中的文本签名是用其他参数生成的，请先运行 gongkai recheck",
                          "the stored text sketches were made with other parameters: run gongkai recheck")
-    keys = sim.band_keys(sim.signature_array(q.signature))
     with store.engine.connect() as conn:
-        hits: Counter[int] = Counter()
-        b = S.text_bands
-        for i in range(0, len(keys), 16):  # a few statements rather than one with 64 parameters
-            part = keys[i:i + 16]
-            for rid, n in conn.execute(select(b.c.report_id, func.count()).where(
-                    tuple_(b.c.band, b.c.key).in_(part)).group_by(b.c.report_id)):
-                hits[rid] += n
+        hits = band_hits(conn, q.signature)
         if q.report_id is not None:
             hits.pop(q.report_id, None)
         if not hits:
             return []
-        ids = list(hits)
-        sigs = {}
-        for i in range(0, len(ids), 500):
-            for rid, sig in conn.execute(select(S.text_signatures.c.report_id, S.text_signatures.c.signature).where(
-                    S.text_signatures.c.report_id.in_(ids[i:i + 500]))):
-                sigs[rid] = bytes(sig)
+        sigs = signatures(conn, list(hits))
     scored = sorted(((sim.estimate(q.signature, s), rid) for rid, s in sigs.items()), reverse=True)
     # the estimate has an error of about ±0.09 at 128 permutations: keep those near the threshold for the exact check
     candidates = [(e, rid) for e, rid in scored if e >= threshold - 0.1][: max(limit * 3, limit + 10)]
@@ -112,35 +101,59 @@ def similar(store, q: Query, *, threshold: float = sim.DEFAULT_THRESHOLD, limit:
     return out[:limit]
 
 
+def band_hits(conn, signature: bytes) -> Counter[int]:
+    """The current reports sharing an LSH band with ``signature``: report id → bands shared."""
+    keys = sim.band_keys(sim.signature_array(signature))
+    hits: Counter[int] = Counter()
+    b = S.text_bands
+    for i in range(0, len(keys), 16):  # a few statements rather than one with 64 parameters
+        part = keys[i:i + 16]
+        for rid, n in conn.execute(select(b.c.report_id, func.count()).where(
+                tuple_(b.c.band, b.c.key).in_(part)).group_by(b.c.report_id)):
+            hits[rid] += n
+    return hits
+
+
+def signatures(conn, ids: list[int]) -> dict[int, bytes]:
+    out = {}
+    for i in range(0, len(ids), 500):
+        for rid, sig in conn.execute(select(S.text_signatures.c.report_id, S.text_signatures.c.signature).where(
+                S.text_signatures.c.report_id.in_(ids[i:i + 500]))):
+            out[rid] = bytes(sig)
+    return out
+
+
 def similar_pairs(store, *, threshold: float = sim.DEFAULT_THRESHOLD, max_bucket: int = 1000
                   ) -> list[tuple[int, int, float]]:
-    """Every pair of current reports whose narratives are nearly the same: (id, id, estimate), from the
-    band buckets with more than one report (buckets larger than ``max_bucket`` are skipped: a text
-    that many reports share is a template, listed by `similar` per report instead)."""
-    b = S.text_bands
-    pairs: set[tuple[int, int]] = set()
-    with store.engine.connect() as conn:
-        buckets = select(b.c.band, b.c.key).group_by(b.c.band, b.c.key).having(
-            func.count() > 1, func.count() <= max_bucket).subquery()
-        members: dict[tuple[int, int], list[int]] = {}
-        for band, key, rid in conn.execute(select(b.c.band, b.c.key, b.c.report_id).join(
-                buckets, (b.c.band == buckets.c.band) & (b.c.key == buckets.c.key))):
-            members.setdefault((band, key), []).append(rid)
-        for ids in members.values():
-            ids.sort()
-            for i, x in enumerate(ids):
-                for y in ids[i + 1:]:
-                    pairs.add((x, y))
-        wanted = sorted({i for p in pairs for i in p})
-        sigs = {}
-        for i in range(0, len(wanted), 500):
-            for rid, sig in conn.execute(select(S.text_signatures.c.report_id, S.text_signatures.c.signature).where(
-                    S.text_signatures.c.report_id.in_(wanted[i:i + 500]))):
-                sigs[rid] = bytes(sig)
-    out = []
-    for x, y in sorted(pairs):
-        e = sim.estimate(sigs[x], sigs[y])
-        if e >= threshold:
-            out.append((x, y, e))
+    """Every pair of current reports whose narratives are nearly the same: (id, id, estimate), most similar
+    first, from the band buckets with more than one report (buckets larger than ``max_bucket`` are skipped:
+    a text that many reports share is a template, listed by `similar` per report instead)."""
+    out = list(iter_similar_pairs(store, threshold=threshold, max_bucket=max_bucket))
     out.sort(key=lambda t: (-t[2], t[0], t[1]))
     return out
+
+
+PAIRS_AT_ONCE = 20_000  # candidate pairs estimated at a time (with their signatures)
+
+
+def iter_similar_pairs(store, *, threshold: float = sim.DEFAULT_THRESHOLD, max_bucket: int = 1000
+                       ) -> Iterator[tuple[int, int, float]]:
+    """The pairs of :func:`similar_pairs`, in the order of their ids, in bounded memory: the database pairs
+    up the buckets' members (each pair once, streamed in order) and the signatures are read for a few
+    thousand pairs at a time, so that memory holds neither every bucket nor every candidate pair."""
+    b = S.text_bands
+    one, two = b.alias("one"), b.alias("two")
+    buckets = select(b.c.band, b.c.key).group_by(b.c.band, b.c.key).having(
+        func.count() > 1, func.count() <= max_bucket).subquery()
+    q = select(one.c.report_id, two.c.report_id).select_from(
+        buckets.join(one, (one.c.band == buckets.c.band) & (one.c.key == buckets.c.key)).join(
+            two, (two.c.band == buckets.c.band) & (two.c.key == buckets.c.key)
+            & (one.c.report_id < two.c.report_id))).distinct().order_by(one.c.report_id, two.c.report_id)
+    with store.engine.connect() as conn, store.engine.connect() as other:
+        result = conn.execution_options(stream_results=True, yield_per=PAIRS_AT_ONCE).execute(q)
+        for part in result.partitions(PAIRS_AT_ONCE):
+            sigs = signatures(other, sorted({i for pair in part for i in pair}))
+            for x, y in part:
+                e = sim.estimate(sigs[x], sigs[y])
+                if e >= threshold:
+                    yield x, y, e

@@ -12,6 +12,7 @@ from sys import intern
 
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from ..access import WriteGuard
 from ..agencies import AgencyName, RegionPath, agency_level, complete_path, fold_name, parse_name
@@ -23,6 +24,7 @@ from ..model import Cell, Report, Section
 from ..similar import band_keys, signature_array
 from . import schema as S
 from .db import inserted_id
+from .objects import objects_for
 from .work import Parsed
 
 
@@ -162,14 +164,30 @@ SIGNATURE_COLUMNS = ("report_id", "signature", "shingles", "chars")
 BAND_COLUMNS = ("band", "key", "report_id")
 
 
+COPY_FROM = 16  # rows from which PostgreSQL gets them by COPY (one stream) rather than one INSERT each
+
+
 def bulk_insert(conn: Connection, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Many rows with the driver's executemany (no per-row work in SQLAlchemy: the hot path of ingest)."""
+    """Many rows with the driver's executemany, or PostgreSQL's COPY (no per-row work in SQLAlchemy: the
+    hot path of ingest)."""
     if not rows:
+        return
+    q = conn.dialect.identifier_preparer.quote
+    names = ", ".join(q(c) for c in columns)
+    if conn.dialect.name == "postgresql" and len(rows) >= COPY_FROM:
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None  # an open connection
+        sql = f"COPY {q(table.name)} ({names}) FROM STDIN"
+        try:
+            with dbapi.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[attr-defined]  # (psycopg's cursor)
+                for row in rows:
+                    copy.write_row(row)
+        except conn.dialect.loaded_dbapi.Error as exc:  # as SQLAlchemy raises the driver's errors elsewhere
+            raise DBAPIError.instance(sql, None, exc, conn.dialect.loaded_dbapi.Error) from exc
         return
     style = conn.dialect.paramstyle
     marks = ", ".join("?" if style == "qmark" else "%s" for _ in columns)
-    q = conn.dialect.identifier_preparer.quote
-    sql = f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in columns)}) VALUES ({marks})"  # noqa: S608  names quoted by the dialect, values bound
+    sql = f"INSERT INTO {q(table.name)} ({names}) VALUES ({marks})"  # noqa: S608  names quoted by the dialect, values bound
     conn.exec_driver_sql(sql, rows)
 
 
@@ -184,6 +202,7 @@ class Writer:
 
     def __init__(self, engine, *, load: bool = True) -> None:
         self.engine = engine
+        self.objects = objects_for(engine)  # where the originals go (the one the store was opened with)
         self.cross = crossyear_codes()
         self._reports: OrderedDict[int, Report] = OrderedDict()
         if load:  # (not needed by a writer that only re-runs the cross-year rules)
@@ -241,8 +260,10 @@ class Writer:
         if p.sha256 in self.failed:
             conn.execute(delete(S.failures).where(S.failures.c.sha256 == p.sha256))  # read at last
         agency_id = self._settle(conn, p.name, p.region, rec, where) if (p.name or rec) else None
-        bulk_insert(conn, S.files, ("sha256", "size", "format", "name", "data", "added"),
-                    [(p.sha256, p.size, p.format or "unknown", _basename(p.path), p.data, now())])
+        if p.data is not None:  # (None: a cluster's worker stored it already)
+            self.objects.put(p.sha256, p.data)  # before the row that names it is committed
+        bulk_insert(conn, S.files, ("sha256", "size", "format", "name", "added"),
+                    [(p.sha256, p.size, p.format or "unknown", _basename(p.path), now())])
         key = (agency_id, p.year) if agency_id is not None and p.year is not None else None
         cross: list[dict] = []
         prev_id = self.current.get((key[0], key[1] - 1)) if key else None

@@ -20,6 +20,9 @@ def run() -> None:
         version_table=VERSION_TABLE,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # each revision commits on its own, and one may commit within itself (0004 moves the originals
+        # out in batches): a stopped upgrade keeps what it did and goes on from there the next time
+        transaction_per_migration=True,
     )
     with context.begin_transaction():
         context.run_migrations()

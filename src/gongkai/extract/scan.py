@@ -71,7 +71,7 @@ _TABLED = frozenset(("active", "applications"))  # the tables whose loose number
 
 def scan(units: list[Unit]) -> TableScan:
     res = TableScan()
-    marker_items = tuple(edition_markers().items())
+    markers = _markers()
     block_has_label: set[int] = {u.block for u in units if u.entries and u.kind == "cell"}
     ctx: str | None = None
     review_headers = False
@@ -114,10 +114,11 @@ def scan(units: list[Unit]) -> TableScan:
             elif ctx not in [e.table for e in entries]:
                 ctx = entries[0].table
             res.table_at.setdefault(ctx, u.at)
-            for ed, keys in marker_items:
-                if u.key in keys:
-                    res.votes.setdefault(ctx, {}).setdefault(ed, 0)
-                    res.votes[ctx][ed] += 1
+            eds = markers.get(u.key)  # (most labels are in both editions: none)
+            if eds is not None:
+                votes = res.votes.setdefault(ctx, {})
+                for ed in eds:
+                    votes[ed] = votes.get(ed, 0) + 1
             if ctx == "review_litigation":
                 review_headers = True
                 i += 1
@@ -129,9 +130,10 @@ def scan(units: list[Unit]) -> TableScan:
                 e = None
             if e is not None and (ctx, e.row) not in res.rows:
                 assert e.row is not None  # an entry of kind "row" always names its row
+                key = (ctx, e.row)
                 values, group = _collect(units, i)
                 if not group:
-                    res.rows[(ctx, e.row)] = Found(ctx, e.row, u, values, u.kind == "piece", not u.entries)
+                    res.rows[key] = Found(ctx, e.row, u, values, u.kind == "piece", not u.entries)
                     if values and values[-1] is units[i + len(values)]:
                         # its values are the units right after it (most rows): taken, they are passed over at
                         # once instead of one by one (all the loop would do with them is a 单位 line's)
@@ -141,7 +143,7 @@ def scan(units: list[Unit]) -> TableScan:
                                     _amount_unit(w, res)
                         i += len(values)
                 else:
-                    res.seen.setdefault((ctx, e.row), u)
+                    res.seen.setdefault(key, u)
             i += 1
             continue
         if (
@@ -173,6 +175,16 @@ def scan(units: list[Unit]) -> TableScan:
 
 
 @cache
+def _markers() -> dict[str, tuple[str, ...]]:
+    """Label key -> the editions it is a marker of (edition_markers, turned round: looked up for every label)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for ed, keys in edition_markers().items():
+        for key in keys:
+            out[key] = (*out.get(key, ()), ed)
+    return out
+
+
+@cache
 def _amount_headers() -> tuple[tuple[str, str], ...]:
     """(key of the header's words without its unit, column key) for every amount column of table 二."""
     out = []
@@ -184,13 +196,20 @@ def _amount_headers() -> tuple[tuple[str, str], ...]:
     return tuple(dict.fromkeys(out))
 
 
+@cache
+def _amount_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """For every amount column of table 二: its header's words and a unit in brackets, nothing else (本年收费金额（单位：
+    元）, 采购总金额（元）), and the column's key."""
+    return tuple((re.compile(re.escape(words) + r"\(?(?:(?:金额)?单位,?)?(" + _MONEY + r")\)?"), col)
+                 for words, col in _amount_headers())
+
+
 def _amount_unit(u: Unit, res: TableScan) -> None:
     """Note the unit a header of table 二 gives its amounts (本年收费金额（单位：元）), or a 单位 line gives
     the whole table."""
     key = label_key(u.text)
-    for words, col in _amount_headers():
-        # the header's words and a unit in brackets, nothing else: 本年收费金额（单位：元）, 采购总金额（元）
-        m = re.fullmatch(re.escape(words) + r"\(?(?:(?:金额)?单位,?)?(" + _MONEY + r")\)?", key)
+    for rx, col in _amount_patterns():
+        m = rx.fullmatch(key)
         if m:
             res.units.setdefault(("active", col), UnitSeen(m.group(1), u.text.strip(), u.at))
             return
@@ -242,8 +261,10 @@ def _collect(units: list[Unit], i: int) -> tuple[list[Unit], bool]:
     j = i + 1
     if u.kind == "cell":
         block = u.block
-        while j < n and units[j].block == block:
+        while j < n:  # (the rest of the row, up to another label)
             w = units[j]
+            if w.block != block:
+                break
             if not w.value and (w.entries or w.labelish):  # (a value has no entries: units.py)
                 # another label in the same row: this one names a group (（三）不予公开)
                 vals = units[i + 1 : j]

@@ -79,6 +79,11 @@ def parse_heading(text: str) -> Heading | None:
     """A candidate heading: a numbered short line whose title names a known section."""
     if len(text) > 70 or not _NUMBERED.match(text):
         return None  # (most paragraphs: let go before the cache is asked)
+    return _named_heading(text)
+
+
+@lru_cache(maxsize=8192)
+def _named_heading(text: str) -> Heading | None:
     h = parse_numbered(text)
     if h is None or not any(k in h.title for k in _ALL_KEYWORDS):
         return None

@@ -18,8 +18,8 @@ of the right edition, each cell saying how it was read and how sure the reading 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from functools import cache, lru_cache
 from itertools import product
@@ -39,6 +39,12 @@ from .values import MONEY_UNITS, cached_reading, is_value_text, known_reading, m
 MAX_COMBINATIONS = 4096  # readings of several ambiguous rows of table 三 tried together
 SHOWN_SPLITS = 6  # consistent splits a finding lists
 
+_new = object.__new__
+assert [f.name for f in fields(Cell)] == ["value", "raw", "at", "how", "confidence", "candidates", "doubt", "crop"]  # (_new)
+# a row printed a cell per column, each a number (or blank, or a nil mark) taken as printed (most rows), before its
+# cells are made: (table, row, columns, "table.row.column" of its cells, the units printed, the columns' keys, where
+# the amount columns are) — a tuple, not a _Row
+_Plain = tuple[str, str, tuple[Column, ...], tuple[str, ...], list[Unit], tuple[str, ...], tuple[int, ...]]
 # one placed cell: (text as printed, where, how it was read, unit printed right after it)
 _Placed = tuple[str, Location | None, str, str | None]
 
@@ -196,7 +202,8 @@ def fill(report: Report, res: TableScan, edition_key: str | None, doc: Document 
     """Write the found rows into ``report.tables`` with the columns of the right edition. ``doc``, when
     given, is the document the units were made from: its cells recognised from a scan bring OCR's
     confidence, doubt and crop."""
-    drafts: list[_Row] = []
+    drafts: list[_Row | _Plain] = []
+    ocr = _ocr_cells(doc)
     for table_key in ("active", "applications"):
         t_ed = _table_edition(res, table_key) or edition_key or "2021"
         if table_key in res.votes or any(k[0] == table_key for k in res.rows):
@@ -206,25 +213,36 @@ def fill(report: Report, res: TableScan, edition_key: str | None, doc: Document 
         for (tk, rk), found in res.rows.items():
             if tk != table_key:
                 continue
-            rdef, own, ed_for_row, refs, row_key, official = _row_layout(tk, rk, t_ed)
+            rdef, own, ed_for_row, refs, row_key, official, keys, amounts = _row_layout(tk, rk, t_ed)
             if not own:
                 report.extra_rows.append((tk, rk, found.label.at))
             row_at = found.label.at
             printed = _printed(found.label.text)
-            r = _Row(tk, rk, rdef.columns, row_at, printed, refs=refs)
-            if not found.values:
-                if res.loose.get(tk):
-                    # numbers printed in the table that no row took: this row's are among them, unplaced
-                    r.unread = "找到了行标签，但标签后没有读到数字，而表中另有未能对应到行的数字"
-                else:
-                    r.placed = [("", row_at, "printed", None)] * len(rdef.columns)  # printed blank
-            elif found.inline or (found.values[0].kind != "cell" and all(v.kind != "cell" for v in found.values)):
-                _inline_row(r, found.values, ed_for_row, refs)
+            values = found.values
+            # most rows: a cell per column, each a number (or blank, or a nil mark) as printed
+            plain = bool(values) and not found.inline and not ocr and len(values) == len(rdef.columns)
+            if plain:
+                for v in values:
+                    if not v.value or v.kind != "cell":
+                        plain = False
+                        break
+            if plain:
+                drafts.append((tk, rk, rdef.columns, refs, values, keys, amounts))  # (made as _make_cells would)
             else:
-                _cell_row(r, found.values, ed_for_row, refs, has_total)
+                r = _Row(tk, rk, rdef.columns, row_at, printed, refs=refs)
+                if not values:
+                    if res.loose.get(tk):
+                        # numbers printed in the table that no row took: this row's are among them, unplaced
+                        r.unread = "找到了行标签，但标签后没有读到数字，而表中另有未能对应到行的数字"
+                    else:
+                        r.placed = [("", row_at, "printed", None)] * len(rdef.columns)  # printed blank
+                elif found.inline or (values[0].kind != "cell" and all(v.kind != "cell" for v in values)):
+                    _inline_row(r, values, ed_for_row, refs)
+                else:
+                    _cell_row(r, values, ed_for_row, refs, has_total)
+                drafts.append(r)
             if found.fuzzy or body_key(printed) != official:
                 report.labels.append(LabelSeen(tk, rk, printed, rdef.label, row_at, known_variant=not found.fuzzy))
-            drafts.append(r)
             report.row_at[row_key] = row_at
         # labels recognised but given no numbers (they seemed to head a group of rows)
         for (tk, rk), label in res.seen.items():
@@ -235,9 +253,11 @@ def fill(report: Report, res: TableScan, edition_key: str | None, doc: Document 
     if res.review_values is not None or "review_litigation" in res.votes:
         drafts.append(_review(res))
     _narrow(drafts, report, edition_key)
-    ocr = _ocr_cells(doc)
-    for r in drafts:
-        _make_cells(report, r, ocr, res)
+    for d in drafts:
+        if isinstance(d, tuple):
+            _make_plain(report, d, res)
+        else:
+            _make_cells(report, d, ocr, res)
     _unread_tables(report, res, edition_key)
     report.table_at.update(res.table_at)
     if ocr:
@@ -266,16 +286,18 @@ def _own_defs(ed_key: str, table_key: str) -> dict[str, RowDef]:
 
 
 @cache
-def _row_layout(table: str, row: str, ed_key: str) -> tuple[RowDef, bool, str, tuple[str, ...], str, str]:
+def _row_layout(table: str, row: str, ed_key: str) -> tuple[RowDef, bool, str, tuple[str, ...], str, str,
+                                                            tuple[str, ...], tuple[int, ...]]:
     """What a row found in a table of edition ``ed_key`` is, worked out once (the same rows are in every report):
     its definition, whether the edition has it, the edition that does, "table.row.column" of its cells,
-    "table.row", and its official label's key without numbering."""
+    "table.row", its official label's key without numbering, its columns' keys and where its amount columns are."""
     own_defs = _own_defs(ed_key, table)
     rdef = own_defs.get(row) or row_defs(table)[row]
     own = row in own_defs
     ed_for_row = ed_key if own else next(e for e in EDITIONS if row in EDITIONS[e].table(table).row_keys)
     refs = tuple(f"{table}.{row}.{c.key}" for c in rdef.columns)
-    return rdef, own, ed_for_row, refs, f"{table}.{row}", body_key(rdef.label)
+    return (rdef, own, ed_for_row, refs, f"{table}.{row}", body_key(rdef.label), _keys(rdef.columns),
+            _amounts(rdef.columns))
 
 
 @lru_cache(maxsize=4096)
@@ -310,6 +332,17 @@ def _refs(r: _Row) -> tuple[str, ...]:
     return known[1]
 
 
+def _amounts(columns: tuple[Column, ...]) -> tuple[int, ...]:
+    """Where the amount columns are among ``columns`` (table 二's fees; most rows have none)."""
+    known = _AMOUNTS.get(id(columns))
+    if known is None or known[0] is not columns:
+        known = _AMOUNTS[id(columns)] = (columns, tuple(k for k, c in enumerate(columns) if c.kind == "amount"))
+    return known[1]
+
+
+_AMOUNTS: dict[int, tuple[tuple[Column, ...], tuple[int, ...]]] = {}
+
+
 def _keys(columns: tuple[Column, ...]) -> tuple[str, ...]:
     """The columns' keys (the editions' own tuples of columns: a few dozen, met in every report)."""
     known = _KEYS.get(id(columns))
@@ -325,11 +358,11 @@ _KEYS: dict[int, tuple[tuple[Column, ...], tuple[str, ...]]] = {}
 _REFS: dict[tuple[str, str, int], tuple[tuple[Column, ...], tuple[str, ...]]] = {}
 
 
-def _narrow(drafts: list[_Row], report: Report, edition_key: str | None) -> None:
+def _narrow(drafts: list[_Row | _Plain], report: Report, edition_key: str | None) -> None:
     """Several run-together rows of table 三 read together: keep the readings that, with every other row
     as read, satisfy the identities between rows (一+二 = （七）+四, （七） = the sum of the outcomes). When
     no combination does, the agency's own numbers do not add up somewhere, and nothing is narrowed."""
-    open_rows = [r for r in drafts if r.table == "applications" and r.options]
+    open_rows = [r for r in drafts if isinstance(r, _Row) and r.table == "applications" and r.options]
     if not open_rows:
         return
     combos = 1
@@ -340,11 +373,16 @@ def _narrow(drafts: list[_Row], report: Report, edition_key: str | None) -> None
     ed = EDITIONS[report.table_editions.get("applications") or edition_key or "2021"]
     known: dict[str, int | float | None] = {}
     unsure: set[str] = set()
-    for r in drafts:
-        if r.table != "applications" or r.options:
+    for d in drafts:
+        if isinstance(d, tuple):  # (a plain row: its cells as printed)
+            if d[0] == "applications":
+                for ref, v in zip(d[3], d[4], strict=True):
+                    known[ref] = parse_number(v.text)[0]
             continue
-        for ref, cell in zip(_refs(r), r.placed or [None] * len(r.columns), strict=True):
-            if r.unread is not None:
+        if d.table != "applications" or d.options:
+            continue
+        for ref, cell in zip(_refs(d), d.placed or [None] * len(d.columns), strict=True):
+            if d.unread is not None:
                 unsure.add(ref)
             elif cell is not None:
                 known[ref] = parse_number(cell[0])[0]
@@ -393,6 +431,33 @@ def _ocr_cells(doc: Document | None) -> dict[Location, DocCell]:
                     or (pages and cell.at.page in pages)):
                 out[cell.at] = cell
     return out
+
+
+def _make_plain(report: Report, row: _Plain, res: TableScan) -> None:
+    """The cells of a row printed a cell per column, each as printed (most rows): as _make_cells makes them."""
+    table, key, columns, refs, units, keys, amounts = row
+    cells: list[Cell] = []
+    for v in units:
+        raw = v.text
+        value, text = known_reading(raw) or cached_reading(raw)
+        # Cell(value, text, v.at), made without its __init__ (a cell for every number of every report: calling
+        # __init__ costs more than the rest of its making)
+        cell = _new(Cell)
+        cell.value = value
+        cell.raw = text
+        cell.at = v.at
+        cell.how = "printed"
+        cell.confidence = None
+        cell.candidates = ()
+        cell.doubt = None
+        cell.crop = None
+        if value is None and text and numeric_text(text) and not text.strip().isdigit():
+            cell.doubt = "unread"  # (as in _make_cells)
+            report.unread.append(Unread(table, key, text, "印出的内容无法读成一个数字", cell.at))
+        cells.append(cell)
+    for k in amounts:
+        _convert(report, refs[k], columns[k], cells[k], None, res)
+    _put(report, table, key, zip(keys, cells, strict=True))
 
 
 def _cell(raw: str | None, at: Location | None, how: str, ocr: dict[Location, DocCell]) -> Cell:
@@ -450,11 +515,10 @@ def _make_cells(report: Report, r: _Row, ocr: dict[Location, DocCell], res: Tabl
             cells.append(cell)
         report.unread.append(Unread(r.table, r.row or None, r.printed, r.unread or "", at))
     if r.table == "review_litigation":  # its one printed row holds the cells of three rows
-        for ref, cell in zip(refs, cells, strict=True):
-            t, row, key = ref.split(".")
-            report.tables.setdefault(t, {}).setdefault(row, {})[key] = cell
+        for row, start, keys in _review_rows(refs):
+            _put(report, "review_litigation", row, zip(keys, cells[start:start + len(keys)], strict=True))
     else:
-        report.tables.setdefault(r.table, {}).setdefault(r.row, {}).update(zip(_keys(r.columns), cells, strict=True))
+        _put(report, r.table, r.row, zip(_keys(r.columns), cells, strict=True))
     if ocr:
         for ref, cell in zip(refs, cells, strict=True):
             if cell.how == "ocr" and cell.doubt == "ocr":
@@ -462,6 +526,36 @@ def _make_cells(report: Report, r: _Row, ocr: dict[Location, DocCell], res: Tabl
     if r.table == "review_litigation" and r.at is not None:
         for d in EDITIONS["2021"].table("review_litigation").rows:
             report.row_at[f"review_litigation.{d.key}"] = r.at
+
+
+def _put(report: Report, table: str, row: str, cells: Iterable[tuple[str, Cell]]) -> None:
+    """The cells of one row, by column key, into ``report.tables`` (after those already there)."""
+    rows = report.tables.get(table)
+    if rows is None:
+        rows = report.tables[table] = {}
+    found = rows.get(row)
+    if found is None:
+        rows[row] = dict(cells)
+    else:
+        found.update(cells)
+
+
+def _review_rows(refs: tuple[str, ...]) -> list[tuple[str, int, tuple[str, ...]]]:
+    """Table 四's references split into its rows: (row key, where its cells start, their column keys), in order."""
+    known = _REVIEW_ROWS.get(refs)
+    if known is None:
+        rows: list[tuple[str, int, list[str]]] = []
+        for k, ref in enumerate(refs):
+            _, row, key = ref.split(".")
+            if rows and rows[-1][0] == row:
+                rows[-1][2].append(key)
+            else:
+                rows.append((row, k, [key]))
+        known = _REVIEW_ROWS[refs] = [(row, start, tuple(keys)) for row, start, keys in rows]
+    return known
+
+
+_REVIEW_ROWS: dict[tuple[str, ...], list[tuple[str, int, tuple[str, ...]]]] = {}
 
 
 _OCR_REASONS = {"faint": "字迹很淡", "smudged": "有污迹或印章遮挡", "unread": "有字迹但未能识别",
@@ -592,11 +686,12 @@ def _weigh_doubtful(report: Report, identities: Sequence[Identity]) -> None:
 def _table_edition(res: TableScan, table_key: str) -> str | None:
     votes = res.votes.get(table_key) or {}
     if table_key == "applications":
-        rows = {rk for tk, rk in res.rows if tk == "applications"}
-        if rows & {"other_no_correction", "other_unpaid_fee", "other_other"}:
+        rows = res.rows  # (looked up by key: this runs five times a report)
+        if (("applications", "other_no_correction") in rows or ("applications", "other_unpaid_fee") in rows
+                or ("applications", "other_other") in rows):
             votes = dict(votes)
             votes["2021"] = votes.get("2021", 0) + 2
-        elif "other" in rows:
+        elif ("applications", "other") in rows:
             votes = dict(votes)
             votes["2019"] = votes.get("2019", 0) + 1
     if not votes:

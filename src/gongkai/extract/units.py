@@ -9,7 +9,7 @@ slip in it is found where the numbering leaves room for it (_fill_gaps).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache, lru_cache
 from itertools import pairwise
 
@@ -56,6 +56,10 @@ class Unit:
         """Text that could be a misprinted label: a few CJK characters, not a sentence."""
         return (not self.value and not self.entries and 4 <= len(self.key) <= 60
                 and len(_CJK.findall(self.text)) >= 4 and "。" not in self.text)
+
+
+_new = object.__new__
+assert [f.name for f in fields(Unit)] == ["text", "at", "block", "kind", "key", "entries", "value", "heading"]  # (_new)
 
 
 @lru_cache(maxsize=16384)
@@ -171,18 +175,28 @@ def units_and_text(doc: Document) -> tuple[list[Unit], list[Unit]]:
     raw: list[Unit] = []
     paras: list[int] = []  # where the paragraphs are in ``raw``
     block_id = 0
-    append, known, unit = raw.append, _FACTS.get, Unit  # (the loop below runs for every cell)
+    known = _FACTS.get  # (the loop below runs for every cell; raw.append is quickest called as it is)
     for block in tidy(doc.blocks, lookup):
         block_id += 1
         if type(block) is Row:
             for cell in block.cells:
                 text = cell.text
                 value, key, entries, parts = known(text) or _cell_facts(text)
-                if parts is None:
-                    append(unit(text, cell.at, block_id, "cell", key, entries, value))
+                if parts is None:  # (Unit(text, cell.at, block_id, "cell", key, entries, value), made without its
+                    # __init__: a unit for every cell of every report, and calling __init__ costs more than the rest)
+                    u = _new(Unit)
+                    u.text = text
+                    u.at = cell.at
+                    u.block = block_id
+                    u.kind = "cell"
+                    u.key = key
+                    u.entries = entries
+                    u.value = value
+                    u.heading = None
+                    raw.append(u)
                 else:  # several units in one cell: a row run into it, or a label and the row's first numbers
                     for piece, value, key, entries in parts:
-                        append(unit(piece, cell.at, block_id, "cell", key, entries, value))
+                        raw.append(Unit(piece, cell.at, block_id, "cell", key, entries, value))
         elif type(block) is Paragraph:
             text = block.text
             if len(text) > 120:

@@ -15,6 +15,7 @@ Layouts recognised line by line:
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -34,6 +35,8 @@ _CRAWLER_RULE = re.compile(r"^=+\s*正文\s*=+$")
 _HEADER_FIELD = re.compile(r"^([^:：]{1,12})[:：]\s*(.*)$")
 _BLANKS = " \u3000\xa0\u200b\ufeff\r\x0c"  # (a form feed: pdftotext's page break)
 _BLANKS_TAB = _BLANKS + "\t"
+_new = object.__new__
+assert [f.name for f in fields(Cell)] == ["text", "at", "confidence", "doubt", "crop"]  # (made with _new below)
 
 
 def read(data: bytes, source: Source, limits: Limits) -> Document:
@@ -157,13 +160,29 @@ def _read_lines(lines: list[str], first: int, doc: Document, limits: Limits | No
                     if len(blocks) > max_blocks:
                         raise _too_many(max_blocks)
                     in_table = after_cell = True  # (and they stay so while the row is open)
-                row_cells.append(Cell(line.strip(_BLANKS_TAB), at))  # (the tab is the line's first character)
+                # Cell(line.strip(_BLANKS_TAB), at) (the tab is the line's first character), made without its
+                # __init__: a cell for every line, and calling __init__ costs more than the rest of the line's reading
+                cell = _new(Cell)
+                cell.text = line.strip(_BLANKS_TAB)
+                cell.at = at
+                cell.confidence = None
+                cell.doubt = None
+                cell.crop = None
+                row_cells.append(cell)
             else:  # a tab-separated row
                 if not in_table:
                     table += 1
                 parts = line.split("\t")
-                cell_places = line_cells(n, len(parts))
-                blocks.append(Row([Cell(c.strip(_BLANKS), a) for c, a in zip(parts, cell_places, strict=True)], at, table))
+                cells = []
+                for c, a in zip(parts, line_cells(n, len(parts)), strict=True):
+                    cell = _new(Cell)  # (Cell(c.strip(_BLANKS), a), made as above)
+                    cell.text = c.strip(_BLANKS)
+                    cell.at = a
+                    cell.confidence = None
+                    cell.doubt = None
+                    cell.crop = None
+                    cells.append(cell)
+                blocks.append(Row(cells, at, table))
                 in_table, row, after_cell = True, None, False
                 if len(blocks) > max_blocks:
                     raise _too_many(max_blocks)

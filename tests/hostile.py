@@ -95,7 +95,13 @@ CONTENT_TYPES = (b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlform
                  b'wordprocessingml.document.main+xml"/></Types>')
 
 
-def small_docx(body: str = "<w:p><w:r><w:t>某某镇2023年政府信息公开工作年度报告</w:t></w:r></w:p>",
+# the least a file must hold to be taken as a report: its title and one section heading (gongkai.extract.kind)
+REPORT_HEAD = "<w:p><w:r><w:t>某某镇2023年政府信息公开工作年度报告</w:t></w:r></w:p><w:p><w:r><w:t>一、总体情况</w:t></w:r></w:p>"
+HTML_HEAD = "<p>某某镇2023年政府信息公开工作年度报告</p><p>一、总体情况</p>"
+NOT_A_REPORT = "不是政府信息公开年度报告"  # the reason for a file read without a fault that is no report
+
+
+def small_docx(body: str = REPORT_HEAD,
                **more: bytes) -> bytes:
     return docx_with({"[Content_Types].xml": CONTENT_TYPES, "word/document.xml": document_xml(body), **more})
 
@@ -145,8 +151,7 @@ def zip_bombs() -> dict[str, Case]:
     middle = docx_with({"inner.zip": inner, "inner2.zip": inner}, zipfile.ZIP_STORED)
     nested = small_docx(**{"word/embeddings/oleObject1.bin": middle, "word/embeddings/pack.zip": middle})
     nested_stored = docx_with({"[Content_Types].xml": CONTENT_TYPES,
-                               "word/document.xml": document_xml("<w:p><w:r><w:t>某某镇2023年政府信息公开工作年度报告"
-                                                                 "</w:t></w:r></w:p>"),
+                               "word/document.xml": document_xml(REPORT_HEAD),
                                "word/embeddings/oleObject1.bin": middle, "word/embeddings/pack.zip": middle},
                               zipfile.ZIP_STORED)
     zip_as_document = docx_with({"[Content_Types].xml": CONTENT_TYPES, "word/document.xml": inner}, zipfile.ZIP_STORED)
@@ -179,16 +184,16 @@ def xml_attacks() -> dict[str, Case]:
                 'officeDocument" Target="word/&x;"/></Relationships>')
     utf16_laughs = laughs_doc.replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>')
     html_laughs = ("<!DOCTYPE html " + _laughs("html")[len("<!DOCTYPE html "):] +
-                   "<html><body><p>某某镇2023年政府信息公开工作年度报告</p><p>&lol9;&lol9;</p></body></html>")
+                   f"<html><body>{HTML_HEAD}<p>&lol9;&lol9;</p></body></html>")
     html_xxe = ('<!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">]><html><body>'
-                '<p>某某镇2023年政府信息公开工作年度报告 &x;</p>'
+                f'{HTML_HEAD}<p>某某镇2023年政府信息公开工作年度报告 &x;</p>'
                 '<iframe src="file:///etc/passwd"></iframe><object data="file:///etc/passwd"></object>'
                 '<img src="file:///etc/passwd"><link rel="stylesheet" href="file:///etc/passwd">'
                 '<svg><image href="file:///etc/passwd"/></svg>'
                 '<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="file:///etc/passwd" parse="text"/>'
                 '</body></html>')
     xinclude_doc = (f'<?xml version="1.0"?><w:document xmlns:w="{W_NS}" xmlns:xi="http://www.w3.org/2001/XInclude">'
-                    '<w:body><w:p><w:r><w:t>报告</w:t><xi:include href="file:///etc/passwd" parse="text"/>'
+                    f'<w:body>{REPORT_HEAD}<w:p><w:r><w:t>报告</w:t><xi:include href="file:///etc/passwd" parse="text"/>'
                     '</w:r></w:p></w:body></w:document>')
     return {
         "billion-laughs.docx": Case(docx_with({"word/document.xml": laughs_doc.encode()}),
@@ -231,7 +236,8 @@ def pdf_cases() -> dict[str, Case]:
         # document information that contains itself: pdfplumber logs a warning (which must not reach stderr)
         "pdf-cyclic-info.pdf": Case(minimal_pdf(b"BT /F1 12 Tf 72 700 Td (Annual report) Tj ET",
                                                 extra_objects=[b"<< /Title (x) /Parent 6 0 R >>"])
-                                    .replace(b"/Root 1 0 R >>", b"/Root 1 0 R /Info 6 0 R >>")),
+                                    .replace(b"/Root 1 0 R >>", b"/Root 1 0 R /Info 6 0 R >>"),
+                                    error=NOT_A_REPORT),  # (read to its end: its two English words are no report)
         "pdf-self-reference.pdf": Case(minimal_pdf(b"BT /F1 12 Tf 72 700 Td (report) Tj ET", extra_objects=[b"6 0 R"],
                                                    resources=b"6 0 R"), error="损坏"),
         "pdf-tounicode-four-billion.pdf": Case(font_pdf(tounicode=True), error="字符映射表过大", bomb=True),

@@ -23,13 +23,16 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 # importing module (or package) → what it may import inside a function, each with a "# lazy:" comment
 LAZY: dict[str, tuple[str, ...]] = {
     # every gongkai command starts quickly: a command loads what only it needs when it runs
-    "gongkai.commands": ("gongkai.compose", "gongkai.forms", "gongkai.rollup", "gongkai.schema.docs",
-                         "gongkai.similar", "gongkai.store", "gongkai.web", "rich", "sqlalchemy", "uvicorn"),
+    "gongkai.commands": ("gongkai.compose", "gongkai.forms", "gongkai.regionreport", "gongkai.register",
+                         "gongkai.rollup", "gongkai.schema.docs", "gongkai.similar", "gongkai.store", "gongkai.web",
+                         "rich", "sqlalchemy", "uvicorn"),
     # the web package's __init__ stays light: the store's migrations import gongkai.web.schema without FastAPI
     "gongkai.web": ("gongkai.web.app",),
     # heavy libraries only one path needs: datasketch brings scipy, pyarrow is 100 MB
     "gongkai.similar": ("datasketch",),
     "gongkai.store.export": ("pyarrow",),
+    # Dask (distributed, tornado, …) only on a cluster's workers and for a run on one
+    "gongkai.store.cluster": ("distributed",),
     # OCR (RapidOCR, OpenCV, onnxruntime: a second to load) only for a file with scanned pages or pictures
     "gongkai.readers": ("gongkai.ocr.scan",),
 }

@@ -20,7 +20,6 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2 as pdfium
 import pytest
-import scans
 from PIL import Image
 
 from gongkai import readers
@@ -31,6 +30,7 @@ from gongkai.location import Location
 from gongkai.pipeline import Processed, default_sandbox
 from gongkai.readers import file_seconds, may_need_ocr, off_the_clock, read_bytes, time_limit
 
+import scans
 from reportgen import APPLICANT_KEYS, APPLICATION_ROWS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -188,7 +188,7 @@ def test_cli_json_and_xlsx(tmp_path):
     assert {a["agency"] for a in data["agencies"]} == {"甘坊镇", "罗市镇人民政府"}
 
     wb = load_workbook(xlsx)
-    assert wb.sheetnames == ["汇总表", "各机关", "未报送", "核对", "说明"]
+    assert wb.sheetnames == ["汇总表", "汇总表（规范格式）", "各机关", "未报送", "核对", "说明"]
     ws = wb["各机关"]
     assert ws.freeze_panes == "B2"
     head = ws["A1"]

@@ -20,6 +20,7 @@ from gongkai.web import auth, create_app
 from gongkai.web.schema import web_audit, web_decisions, web_users
 from gongkai.web.uploads import NAME_BYTES, clean_name
 
+from test_register_web import REGISTER_WRITES
 from web_support import (
     GANFANG_2023,
     PASSWORDS,
@@ -188,13 +189,16 @@ def test_the_writer_stores_only_for_the_chosen_agency_in_scope(site):
     before = snapshot(site["db"])
     ag = site["agencies"]
     clerk = login(site, "zhujian")
-    assert clerk.post("/write/store", data=write_form(ag[GAOAN], GAOAN)).status_code == 403
+    # another agency's id: not found, as one that does not exist (a clerk's as a reviewer's)
+    r = clerk.post("/write/store", data=write_form(ag[GAOAN], GAOAN))
+    assert r.status_code == 404 and f"找不到编号为 {ag[GAOAN]} 的机关" in r.text and "无权" not in r.text
     # its own agency chosen, another printed: refused, saying why
     r = clerk.post("/write/store", data=write_form(ag["奉新县住房和城乡建设局"], GAOAN))
     assert r.status_code == 403 and "不一致" in r.text
     reviewer = login(site, "fengxin")
-    assert reviewer.post("/write/store", data=write_form(ag[GAOAN], GAOAN)).status_code == 403
-    assert reviewer.post("/write/store", data=write_form(ag["南关区幸福乡人民政府"], "南关区幸福乡人民政府")).status_code == 403
+    # an agency id outside the reviewer's region: not found, as one that does not exist
+    assert reviewer.post("/write/store", data=write_form(ag[GAOAN], GAOAN)).status_code == 404
+    assert reviewer.post("/write/store", data=write_form(ag["南关区幸福乡人民政府"], "南关区幸福乡人民政府")).status_code == 404
     r = reviewer.post("/write/store", data=write_form(ag["甘坊镇人民政府"], "南关区幸福乡人民政府"))
     assert r.status_code == 403 and "不一致" in r.text
     assert snapshot(site["db"]) == before
@@ -214,14 +218,14 @@ def test_composing_is_only_for_agencies_in_scope(site):
     reviewer = login(site, "fengxin")
     for path in ("/api/compose/check", "/api/compose/render"):
         assert clerk.post(path, json={**body, "agency": GAOAN}).status_code == 403
-        assert clerk.post(path, json={**body, "agency_id": ag[GAOAN]}).status_code == 403
+        assert clerk.post(path, json={**body, "agency_id": ag[GAOAN]}).status_code == 404
         assert reviewer.post(path, json={**body, "agency": "南关区幸福乡人民政府"}).status_code == 403
         assert reviewer.post(path, json={**body, "agency": "某某县某某局"}).status_code == 403
         assert clerk.post(path, json={**body, "agency": "奉新县住房和城乡建设局"}).status_code == 200
         assert reviewer.post(path, json={**body, "agency_id": ag["甘坊镇人民政府"], "agency": "甘坊镇人民政府"}).status_code == 200
     for path in ("/write/render",):
-        assert clerk.post(path, data=write_form(ag[GAOAN], GAOAN)).status_code == 403
-        assert reviewer.post(path, data=write_form(ag["南关区幸福乡人民政府"], "x")).status_code == 403
+        assert clerk.post(path, data=write_form(ag[GAOAN], GAOAN)).status_code == 404
+        assert reviewer.post(path, data=write_form(ag["南关区幸福乡人民政府"], "x")).status_code == 404
 
 
 # ------------------------------------------------------------------------------ every writing route
@@ -245,23 +249,27 @@ def _upload_api(site, client, who):
     assert r.status_code == 400 and r.json()["results"][0]["status"] == "refused"
 
 
+# Refusals: an id the user may not see (a report, an agency — for a clerk, any agency but its own) is not
+# found, as one that does not exist (404); a role that may not act, a name given in the body: 403.
+
+
 def _write_store(site, client, who):
     ag = site["agencies"]
     target = GAOAN if who == "zhujian" else "南关区幸福乡人民政府"
-    assert client.post("/write/store", data=write_form(ag[target], target)).status_code == 403
+    assert client.post("/write/store", data=write_form(ag[target], target)).status_code == 404
 
 
 def _write_render(site, client, who):
     ag = site["agencies"]
     target = GAOAN if who == "zhujian" else "南关区幸福乡人民政府"
-    assert client.post("/write/render", data=write_form(ag[target], target)).status_code == 403
+    assert client.post("/write/render", data=write_form(ag[target], target)).status_code == 404
 
 
 def _compose(path):
     def attempt(site, client, who):
         target = GAOAN if who == "zhujian" else "南关区幸福乡人民政府"
         assert client.post(path, json={"year": 2024, "agency": target}).status_code == 403
-        assert client.post(path, json={"year": 2024, "agency_id": site["agencies"][target]}).status_code == 403
+        assert client.post(path, json={"year": 2024, "agency_id": site["agencies"][target]}).status_code == 404
     return attempt
 
 
@@ -273,7 +281,7 @@ def _decide(api: bool):
                 r = client.post(f"/api/reports/{rid}/findings/{fp}/decision", json={"decision": "dismissed"})
             else:
                 r = client.post(f"/reports/{rid}/findings/{fp}", data={"decision": "dismissed"})
-            assert r.status_code == 403
+            assert r.status_code == 404  # a report outside the scope
     return attempt
 
 
@@ -287,7 +295,7 @@ def _enter_value(api: bool):
                 r = client.post(f"/api/reports/{rid}/cells/{ref}", json={"value": "1"})
             else:
                 r = client.post(f"/reports/{rid}/cells/{ref}", data={"value": "1"})
-            assert r.status_code == 403
+            assert r.status_code == 404  # a report outside the scope
     return attempt
 
 
@@ -300,6 +308,106 @@ def _admin_only(method: str, path: str, payload: dict | None = None):
     return attempt
 
 
+def _cycle_tables(site) -> list:
+    from gongkai.web.cycle import web_cycle_moves, web_cycle_offices, web_cycle_states
+
+    with Store.open(site["db"]) as store, store.engine.connect() as conn:
+        return [sorted(tuple(r) for r in conn.execute(select(t))) for t in
+                (web_cycle_states, web_cycle_moves, web_cycle_offices)]
+
+
+def _cycle_move(site, client, who):
+    """A move on another agency's year, or, on its own, a move of another role."""
+    before = _cycle_tables(site)
+    ag = site["agencies"]
+    other = GAOAN if who == "zhujian" else "南关区幸福乡人民政府"
+    for action in ("submit", "approve", "return", "set"):  # another agency: not found, as one that does not exist
+        r = client.post(f"/cycle/{ag[other]}/2023/move", data={"action": action, "comment": "越权", "to": "approved"})
+        assert r.status_code == 404, (action, r.text)
+    own = ag["奉新县住房和城乡建设局"]
+    for action in (("approve", "return", "set") if who == "zhujian" else ("submit", "set")):
+        r = client.post(f"/cycle/{own}/2023/move", data={"action": action, "comment": "越权", "to": "approved"})
+        assert r.status_code == 403, (action, r.text)
+    assert _cycle_tables(site) == before
+
+
+def _cycle_settings(site, client, who):
+    """Deadlines of a region the user does not review (a clerk: of none)."""
+    before = _cycle_tables(site)
+    for region in ("长春市", "江西省/宜春市/高安市") + (("江西省/宜春市/奉新县",) if who == "zhujian" else ()):
+        assert client.post("/cycle/settings", data={"region": region, "township_due": "1-10"}).status_code == 403
+    assert _cycle_tables(site) == before
+
+
+def _drafts(site) -> list:
+    from gongkai.web.drafts import web_writer_drafts
+
+    with Store.open(site["db"]) as store, store.engine.connect() as conn:
+        return sorted(tuple(r) for r in conn.execute(select(web_writer_drafts)))
+
+
+def _writer_draft(path: str):
+    """The writer's draft of another agency's report: saved, thrown away, read from an Excel form."""
+    def attempt(site, client, who):
+        from gongkai.compose import excel_form
+
+        before = _drafts(site)
+        target = site["agencies"][GAOAN if who == "zhujian" else "南关区幸福乡人民政府"]
+        if path == "/write/draft":
+            r = client.post(path, json={"agency_id": target, "year": 2024, "revision": 0,
+                                        "data": {"edition": "2021", "cells": {"applications.new_received.natural_person": "3"}}})
+        elif path == "/write/form":
+            r = client.post(path, data={"agency_id": str(target), "year": "2024"},
+                            files={"file": ("form.xlsx", excel_form("2021", 2024), "application/octet-stream")})
+        else:
+            r = client.post(path, data={"agency_id": str(target), "year": "2024"})
+        assert r.status_code == 404, (path, r.status_code)  # an agency the user does not see
+        assert _drafts(site) == before
+    return attempt
+
+
+def _write_submit(site, client, who):
+    before = _cycle_tables(site)
+    target = GAOAN if who == "zhujian" else "南关区幸福乡人民政府"
+    r = client.post("/write/submit", data=write_form(site["agencies"][target], target, note="越权"))
+    assert r.status_code == 404  # an agency the user does not see
+    assert _cycle_tables(site) == before
+
+
+def _rollup_choices(site) -> list:
+    from gongkai.store.rollup_choices import web_rollup_choices
+
+    with Store.open(site["db"]) as store, store.engine.connect() as conn:
+        choices = sorted(tuple(r) for r in conn.execute(select(web_rollup_choices)))
+        audited = conn.execute(select(func.count()).select_from(web_audit).where(
+            web_audit.c.action.like("rollup.%"))).scalar_one()
+    return [choices, audited]
+
+
+def _rollup_choice(site, client, who):
+    """Leaving a report out of the roll-up: another county's agency is not found, as one that does not exist
+    (whatever region the form names); a clerk may not choose at all, not even for its own agency."""
+    before = _rollup_choices(site)
+    ag = site["agencies"]
+    missing = max(ag.values()) + 1000
+    region = "江西省/宜春市/奉新县"
+    if who == "zhujian":
+        for agency in (ag["奉新县住房和城乡建设局"], ag[GAOAN], missing):
+            r = client.post("/rollup/choice", data={"region": region, "year": 2023, "agency_id": agency,
+                                                    "action": "exclude", "reason": "越权"})
+            assert r.status_code == 403 and "只有审核人和管理员可以决定报告是否计入汇总" in r.text, r.text
+    else:
+        answers = []
+        for agency in (ag[GAOAN], ag["南关区幸福乡人民政府"], missing):
+            for place in (region, "长春市"):
+                r = client.post("/rollup/choice", data={"region": place, "year": 2023, "agency_id": agency,
+                                                        "action": "exclude", "reason": "越权"})
+                assert r.status_code == 404 and "<h1>找不到该机关</h1>" in r.text, (agency, place, r.status_code)
+                answers.append(r.text.replace(f"编号为 {agency} 的", "编号为 N 的"))
+        assert len(set(answers)) == 1  # nothing tells another's agency from none
+    assert _rollup_choices(site) == before
+
+
 def _own_session(site, client, who):
     """Acts on the caller's own session or password only: the route names no one else."""
 
@@ -309,6 +417,10 @@ WRITES = {
     ("POST", "/api/uploads"): _upload_api,
     ("POST", "/write/store"): _write_store,
     ("POST", "/write/render"): _write_render,
+    ("POST", "/write/submit"): _write_submit,
+    ("POST", "/write/draft"): _writer_draft("/write/draft"),
+    ("POST", "/write/draft/discard"): _writer_draft("/write/draft/discard"),
+    ("POST", "/write/form"): _writer_draft("/write/form"),
     ("POST", "/api/compose/check"): _compose("/api/compose/check"),
     ("POST", "/api/compose/render"): _compose("/api/compose/render"),
     ("POST", "/reports/{report_id}/findings/{fp}"): _decide(api=False),
@@ -320,12 +432,16 @@ WRITES = {
     ("POST", "/admin/users/{user_id}/active"): _admin_only("POST", "/admin/users/{user_id}/active", {"active": "0"}),
     ("POST", "/admin/users/{user_id}/password"): _admin_only("POST", "/admin/users/{user_id}/password"),
     ("POST", "/api/users"): _admin_only("POST", "/api/users", {"username": "intruder", "role": "admin"}),
+    ("POST", "/cycle/{agency_id}/{year}/move"): _cycle_move,
+    ("POST", "/cycle/settings"): _cycle_settings,
+    ("POST", "/rollup/choice"): _rollup_choice,
     ("POST", "/login"): _own_session,
     ("POST", "/logout"): _own_session,
     ("POST", "/api/session"): _own_session,
     ("DELETE", "/api/session"): _own_session,
     ("POST", "/account"): _own_session,
 }
+WRITES.update(REGISTER_WRITES)  # the register's, with their attempts outside the scope (tests/test_register_web.py)
 SELF_ROUTES = {k for k, v in WRITES.items() if v is _own_session}
 
 
@@ -414,9 +530,12 @@ def test_content_is_kept_once_and_refused_files_are_not_kept(site):
         assert conn.execute(select(func.count()).select_from(S.files).where(S.files.c.sha256 == sha)).scalar_one() == 0
         assert conn.execute(select(func.count()).select_from(S.failures).where(
             S.failures.c.sha256 == sha)).scalar_one() == 1
-    # nothing but the database on disk
-    assert [p.name for p in site["folder"].rglob("*") if not p.name.startswith("w.sqlite3")] == \
-        ["2023_高安市住房和城乡建设局.txt"]
+    # on disk, besides the database and the test's own file, only the store's originals (by content): the
+    # refused junk is not among them
+    kept = [p for p in site["folder"].rglob("*") if p.is_file() and not p.name.startswith("w.sqlite3")]
+    assert {p.relative_to(site["folder"]).parts[0] for p in kept} <= {"w.objects", "2023_高安市住房和城乡建设局.txt"}
+    names = {p.name for p in kept}
+    assert hashlib.sha256(data).hexdigest() in names and sha not in names
 
 
 def test_a_daily_quota_per_user(tmp_path):

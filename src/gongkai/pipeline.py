@@ -49,6 +49,7 @@ from .checks import Finding, check
 from .document import Document
 from .errors import GongkaiError, LimitExceeded, ReadError
 from .extract import extract
+from .extract.kind import a_report
 from .limits import DEFAULT_LIMITS, Limits
 from .model import Report
 from .readers import cpu_seconds, file_seconds, read_bytes, time_limit, timed_out, too_large
@@ -74,7 +75,8 @@ AHEAD = 2 * BATCH_FILES  # files a caller that reads many may hand each worker a
 @dataclass(frozen=True, slots=True)
 class Failure:
     """Why a file gave no report: one line in Chinese, one in English, and a short word (``reason``
-    of :class:`~gongkai.errors.ReadError`: empty, corrupt, encrypted, limit, error …)."""
+    of :class:`~gongkai.errors.ReadError`: empty, corrupt, encrypted, limit, error …; not-a-report for a
+    file read without a fault that is no annual report, gongkai.extract.kind)."""
 
     zh: str
     en: str
@@ -143,7 +145,7 @@ def process(data: bytes, name: str | None = None, limits: Limits = DEFAULT_LIMIT
     try:
         with clock:  # reading, extracting and checking share the file's limit
             doc = read_bytes(data, name, limits)
-            report = extract(doc)
+            report = a_report(extract(doc))  # a file read without a fault may still be no annual report
             findings = check(report, select=None if select is None else set(select))
     except Exception as exc:  # noqa: BLE001  every failure becomes a one-line reason
         return failed(data, name, Failure.of(exc), doc.source.sha256 if doc is not None else None)

@@ -9,7 +9,7 @@ import importlib
 
 import click
 
-MODULES: tuple[str, ...] = ("new", "template", "convert", "render", "store", "rollup", "serve", "schema")
+MODULES: tuple[str, ...] = ("new", "template", "convert", "render", "store", "rollup", "register", "score", "serve", "schema")
 
 
 def register_all(main: click.Group) -> None:

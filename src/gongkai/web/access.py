@@ -16,7 +16,31 @@ from .auth import User
 
 
 class Forbidden(Exception):
-    """The user may not see or do this (the pages answer 403 in Chinese; nothing says whether it exists)."""
+    """The user's role or region may not do this (the pages answer 403 in Chinese: ``zh`` says who may)."""
+
+    def __init__(self, what: object = None, zh: str | None = None) -> None:
+        super().__init__(what)
+        self.zh = zh
+
+
+class NotFound(Exception):
+    """No such report, agency or application for this user: it does not exist, or it is outside the user's
+    scope — one answer for both (404 "找不到…"), so that an id never tells whether it exists."""
+
+    def __init__(self, what: str, ident: object = None) -> None:
+        super().__init__(what, ident)
+        self.what = what
+        self.ident = ident
+
+    @property
+    def title(self) -> str:
+        return f"找不到该{self.what}"
+
+    @property
+    def zh(self) -> str:
+        which = f"编号为 {self.ident} 的" if isinstance(self.ident, int) else "该"
+        return (f"找不到{which}{self.what}：它不存在、已被删除，或不在您的账户可以查看的范围内。"
+                "请核对地址，或回到列表中查找。")
 
 
 @dataclass(slots=True)
@@ -60,17 +84,19 @@ class Scope:
         return bool(taken) and all(self.sees_places({p for p in t if p}) for t in taken)
 
     def report(self, store: Store, report_id: int) -> ReportRow:
+        """A report the user sees; NotFound (404) alike when there is none and when it is another's."""
         row = store.report_row(report_id)
         if row is None or not self.sees_row(row):
-            raise Forbidden(report_id)
+            raise NotFound("报告", report_id)
         return row
 
     def agency(self, store: Store, agency_id: int) -> dict[str, Any]:
+        """An agency the user sees; NotFound (404) alike when there is none and when it is another's."""
         with store.engine.connect() as conn:
             m = conn.execute(select(S.agencies).where(S.agencies.c.id == agency_id)).mappings().first()
         ag = dict(m) if m else None
         if ag is None or not self.sees_agency(ag):
-            raise Forbidden(agency_id)
+            raise NotFound("机关", agency_id)
         ag["region"] = RegionPath(ag["province"], ag["city"], ag["county"], ag["township"]).path
         return ag
 

@@ -30,11 +30,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..render import chinese_numeral
 from ..store import Store
+from ..store.reviews import beijing
 from . import schema as _schema  # noqa: F401  the web's tables on the store's MetaData
-from .access import Forbidden
+from .access import Forbidden, NotFound
+from .auth import MIN_PASSWORD
 from .deps import LoginRequired, optional_user
-from .routes import admin, api, browse, review, rollup, session, write
+from .routes import admin, api, browse, cycle, register, review, rollup, session, write
 from .uploads import DEFAULT_MAX_FILE, DEFAULT_MAX_FILES, DEFAULT_QUOTA, MB, Ingester
+from .zh import audit_detail, audit_target, format_name, num, reason_zh, value_zh
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -61,7 +64,7 @@ STATUS_ZH = {
     400: ("请求有误", "提交的内容不完整或格式不对，请返回重试。"),
     401: ("请先登录", "登录后才能使用此功能。"),
     403: ("无权访问", "您的账户无权查看或操作此内容。如需访问，请联系管理员。"),
-    404: ("找不到页面", "您要找的内容不存在，可能已被删除或地址有误。"),
+    404: ("找不到", "您要找的内容不存在，可能已被删除或地址有误。"),
     405: ("操作方式不对", "此地址不支持这种操作。"),
     413: ("文件太大", "上传的内容超过了大小限制。"),
     415: ("文件类型不支持", "请上传支持的报告格式。"),
@@ -110,8 +113,7 @@ class _TooLarge(Exception):
 async def _too_large(scope, send, limit: int):
     text = f"上传内容过大：一次最多 {limit / MB:.0f} MB。请减少文件数量或分批上传。"
     if scope["path"].startswith("/api"):
-        body = json.dumps({"detail": text, "detail_en": f"request body larger than {limit} bytes"},
-                          ensure_ascii=False).encode()
+        body = json.dumps({"detail": text, "title": "文件太大"}, ensure_ascii=False).encode()
         ctype = b"application/json"
     else:
         body = (f"<!doctype html><html lang=zh-CN><meta charset=utf-8><title>文件太大</title>"
@@ -175,23 +177,25 @@ def _templates() -> Jinja2Templates:
     env.autoescape = True  # every template is HTML: report text is always escaped
     env.globals["version"] = __version__
     env.globals["has_echarts"] = ECHARTS.is_file
-    env.filters["num"] = _num
+    env.globals["min_password"] = MIN_PASSWORD
+    # counts and sums with thousands separators (not years, ids or phone numbers)
+    env.filters["num"] = num
     env.filters["pct"] = lambda v: "—" if v is None else f"{v:.1%}"
-    env.filters["signed"] = lambda v: "—" if v is None else (f"+{_num(v)}" if v > 0 else _num(v))
+    env.filters["signed"] = lambda v: "—" if v is None else (f"+{num(v)}" if v > 0 else num(v))
     env.filters["cn"] = chinese_numeral
+    env.filters["bj"] = beijing_time  # a stored time shown in Beijing time
+    env.filters["value"] = value_zh  # a finding's expected or printed value in words
+    env.filters["format_zh"] = format_name  # 纯文本, Word（.docx）, 网页, PDF
+    env.filters["reason_zh"] = reason_zh  # why a file was not taken
+    env.filters["audit_target"] = audit_target
+    env.filters["audit_detail"] = audit_detail
     return templates
 
 
-def _num(v) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, float):
-        if v.is_integer():
-            return f"{int(v):,}"
-        return f"{v:,.2f}"
-    if isinstance(v, int):
-        return f"{v:,}"
-    return str(v)
+def beijing_time(at, seconds: bool = False) -> str:
+    """2026-12-07 14:03 (Beijing time) for a stored time; empty for none."""
+    b = beijing(at)
+    return "" if b is None else b.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def create_app(store_url: str | None = None, *, max_file_mb: float = DEFAULT_MAX_FILE / MB,
@@ -244,7 +248,7 @@ def create_app(store_url: str | None = None, *, max_file_mb: float = DEFAULT_MAX
     # outermost: every answer carries the security headers, a refused body (413) included
     app.add_middleware(SecurityHeaders, hsts=secure_cookies)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    for module in (session, review, browse, rollup, write, admin, api):
+    for module in (session, review, browse, rollup, write, cycle, register, admin, api):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)
@@ -254,7 +258,12 @@ def create_app(store_url: str | None = None, *, max_file_mb: float = DEFAULT_MAX
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden):
-        return error_response(request, 403)
+        return error_response(request, 403, exc.zh)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound):
+        # the same answer whether it does not exist or is outside the user's scope
+        return error_response(request, 404, exc.zh, title=exc.title)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -265,7 +274,7 @@ def create_app(store_url: str | None = None, *, max_file_mb: float = DEFAULT_MAX
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
         if request.url.path.startswith("/api"):
-            return JSONResponse({"detail": "请求参数有误 / invalid request",
+            return JSONResponse({"detail": "请求参数有误，请检查后重试。", "title": "填写有误",
                                  "errors": json.loads(json.dumps(exc.errors(), default=str))}, status_code=422)
         return error_response(request, 422)
 
@@ -273,7 +282,7 @@ def create_app(store_url: str | None = None, *, max_file_mb: float = DEFAULT_MAX
     async def out_of_range(request: Request, exc: OverflowError):
         # a number in the address (an id, a page, a year) larger than any the database holds: no such record
         if request.url.path.startswith("/api"):
-            return JSONResponse({"detail": "编号或页码超出范围，找不到对应的记录 / a number in the request is out of range"},
+            return JSONResponse({"detail": "编号或页码超出范围，找不到对应的记录。", "title": "找不到"},
                                 status_code=404)
         return error_response(request, 404, "编号或页码超出范围，找不到对应的记录。")
 
@@ -311,8 +320,9 @@ def in_chinese(detail: str | None, max_files: int = DEFAULT_MAX_FILES) -> str | 
 
 
 def error_response(request: Request, status: int, detail: str | None = None, *, headers=None,
-                   back: str | None = None):
-    title, text = STATUS_ZH.get(status, (f"错误 {status}", "请求未能完成。"))
+                   back: str | None = None, title: str | None = None):
+    default_title, text = STATUS_ZH.get(status, (f"错误 {status}", "请求未能完成。"))
+    title = title or default_title
     if request.url.path.startswith("/api"):
         return JSONResponse({"detail": detail or text, "title": title}, status_code=status, headers=headers)
     templates = request.app.state.templates

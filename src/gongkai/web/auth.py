@@ -413,5 +413,17 @@ def audit_log(engine: Engine, *, limit: int = 200, offset: int = 0, action: str 
         rows = [dict(m) for m in conn.execute(q).mappings()]
     for r in rows:
         r["detail"] = json.loads(r["detail"]) if r["detail"] else None
-        r["action_zh"] = ACTION_ZH.get(r["action"], r["action"])
+        r["action_zh"] = action_zh(r["action"])
     return rows
+
+
+_ACTION_FAMILY = {"write": "撰写报告", "register": "依申请公开台账", "rollup": "汇总", "cycle": "报送与审核",
+                  "user": "用户管理", "upload": "上传报告", "cell": "录入数值"}
+
+
+def action_zh(action: str) -> str:
+    """An audit action in Chinese; one this list does not name by the family it belongs to, never the key."""
+    if action in ACTION_ZH:
+        return ACTION_ZH[action]
+    family = _ACTION_FAMILY.get(action.split(".", 1)[0])
+    return f"{family}（其他操作）" if family else "其他操作"

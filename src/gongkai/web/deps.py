@@ -47,7 +47,7 @@ def page_user(request: Request) -> User:
 def api_user(request: Request) -> User:
     user, _ = optional_user(request)
     if user is None:
-        raise HTTPException(401, "请先登录（POST /api/session） / log in first")
+        raise HTTPException(401, "请先登录（接口用 POST /api/session 登录）。")
     return user
 
 
@@ -56,7 +56,7 @@ async def csrf(request: Request) -> None:
     (scripts, the API) or the csrf_token form field (forms)."""
     _, expected = optional_user(request)
     if expected is None:
-        raise HTTPException(401, "请先登录 / log in first")
+        raise HTTPException(401, "请先登录。")
     given = request.headers.get(CSRF_HEADER)
     if not given and (request.headers.get("content-type") or "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")):
@@ -64,7 +64,9 @@ async def csrf(request: Request) -> None:
         field = form.get(CSRF_FIELD)
         given = field if isinstance(field, str) else None  # a file sent in its place is no token
     if not isinstance(given, str) or not secrets.compare_digest(given, expected):
-        raise HTTPException(403, "表单已过期或来源不明（CSRF 校验未通过），请刷新页面后重试。")
+        if request.url.path.startswith("/api"):
+            raise HTTPException(403, "安全校验未通过：写操作须在请求头 X-CSRF-Token 中带上登录时返回的令牌。")
+        raise HTTPException(403, "页面已过期或来源不明（安全校验未通过），请刷新页面后重试。")
 
 
 def scope(user: User) -> Scope:

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from ..access import WriteGuard
+from ..extract.kind import REASON as NOT_A_REPORT
 from ..inputs import REPORT_SUFFIXES
 from ..pipeline import Sandbox, default_sandbox
 from ..store import Store, StoreError
@@ -46,7 +47,7 @@ REASON_ZH = {
     "empty": "文件是空的", "corrupt": "文件已损坏", "not-word": "不是 Word 文件", "encrypted": "文件有密码保护",
     "scanned": "扫描件（图片），没有可读取的文字", "limit": "超过大小或时间限制", "type": "文件类型不支持",
     "size": "文件过大", "scope": "报告机关不在您的权限范围内", "quota": "超过今日上传限额", "error": "读取时出错",
-    "store": "数据库无法保存",
+    "store": "数据库无法保存", NOT_A_REPORT: "不是政府信息公开年度报告",
 }
 
 
@@ -85,7 +86,7 @@ def check_upload(name: str, size: int, max_bytes: int) -> None:
     """UploadError for an unsupported type, an empty or a too large file."""
     suffix = Path(name).suffix.lower()
     if suffix not in REPORT_SUFFIXES:
-        allowed = "、".join(sorted(s.lstrip(".") for s in REPORT_SUFFIXES))
+        allowed = "、".join(sorted(REPORT_SUFFIXES))
         raise UploadError(f"不支持的文件类型“{suffix[:20] or '（无扩展名）'}”。可上传：{allowed}", "type")
     if size == 0:
         raise UploadError("文件是空的", "empty")
@@ -185,7 +186,8 @@ def _stored(store, name: str, data: bytes, sha: str, guard: WriteGuard, sandbox:
             return UploadResult(name, sha, status, message=o.message or "此文件的内容已在库中，未重复入库。",
                                 size=len(data))
         return UploadResult(name, sha, status, row.id, agency=row.agency, year=row.year, size=len(data))
-    status = "refused" if o.status == "refused" else "failed"
+    # a file read without a fault that is no annual report was not taken (未接收), not one that failed to read
+    status = "refused" if o.status == "refused" or o.reason == NOT_A_REPORT else "failed"
     return UploadResult(name, sha, status, reason=o.reason or "error", message=o.message or "无法读取该文件",
                         size=len(data))
 

@@ -4,8 +4,6 @@ reviewers' decisions, an agency's figures over the years."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -16,7 +14,7 @@ from sqlalchemy import select
 
 from ..checks import SEVERITY_ZH
 from ..document import Document, Paragraph, Row
-from ..formats import TABLE_NAMES, TABLE_SHORT, edition_for_year, get_edition
+from ..formats import TABLE_NAMES, edition_for_year, get_edition
 from ..formats.figures import FIGURES
 from ..formats.files import FORMAT_NAMES
 from ..formats.layout import grids
@@ -26,9 +24,12 @@ from ..model import DOUBTS, Report
 from ..pipeline import NO_RULES, default_sandbox
 from ..store import CellState, Store
 from ..store import schema as S
+from ..store.decisions import fingerprint
 from ..store.peers import peer_findings
+from ..store.reviews import beijing
 from .auth import User, now
 from .schema import DECISION_ZH, DECISIONS, web_decisions, web_users
+from .zh import cell_place, value_zh
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 FORMAT_ZH = FORMAT_NAMES
@@ -44,16 +45,6 @@ def edition_key(report: Report) -> str:
 # ---------------------------------------------------------------------------------------------- findings
 
 
-def fingerprint(f: dict[str, Any]) -> str:
-    """A finding's stable name within its report: what it says, not its row id (a recheck that finds the
-    same thing keeps the decision)."""
-    at = f.get("at")
-    if isinstance(at, dict) and list(at) == ["note"]:
-        at = at["note"]  # a store written before gongkai.report/2: the text it was fingerprinted with then
-    key = json.dumps([f.get("code"), list(f.get("cells") or []), at, f.get("message")], ensure_ascii=False)
-    return hashlib.sha256(key.encode()).hexdigest()[:24]
-
-
 def decisions(engine, report_id: int) -> dict[str, dict[str, Any]]:
     d, u = web_decisions, web_users
     with engine.connect() as conn:
@@ -61,8 +52,14 @@ def decisions(engine, report_id: int) -> dict[str, dict[str, Any]]:
             d.c.report_id == report_id)).mappings().all()
     return {m["fingerprint"]: {"decision": m["decision"], "decision_zh": DECISION_ZH.get(m["decision"]),
                                "comment": m["comment"], "by": m["username"],
-                               "at": m["decided_at"].strftime("%Y-%m-%d %H:%M") if m["decided_at"] else None}
+                               "at": _bj(m["decided_at"])}
             for m in rows}
+
+
+def _bj(at) -> str | None:
+    """A stored time as the page shows it, in Beijing time."""
+    b = beijing(at)
+    return f"{b:%Y-%m-%d %H:%M}" if b is not None else None
 
 
 def decide(engine, user: User, report_id: int, fp: str, code: str, decision: str, comment: str | None) -> None:
@@ -78,15 +75,22 @@ def decide(engine, user: User, report_id: int, fp: str, code: str, decision: str
 
 
 def cell_name(ed, ref: str) -> str:
-    parts = ref.split(".")
-    try:
-        if len(parts) == 3:
-            return ed.cell_label(ref)
-        if len(parts) == 2:
-            return f"{TABLE_SHORT[parts[0]]}「{ed.table(parts[0]).row(parts[1]).name}」"
-        return TABLE_NAMES.get(parts[0], ref)
-    except (KeyError, StopIteration):
-        return ref
+    """表三「（七）总计」自然人 for a cell, 表三「（七）总计」 for a row, 表三（…） for a table; never the key."""
+    if ref.count(".") == 0 and ref in TABLE_NAMES:
+        return TABLE_NAMES[ref]
+    return cell_place(ref, ed)
+
+
+def _copies(f: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The other reports a copied-text finding (GK605, GK801) names, with the rate and the shared passages."""
+    actual = f.get("actual")
+    if f.get("code") not in ("GK605", "GK801") or not isinstance(actual, dict):
+        return None
+    if f["code"] == "GK801":  # other agencies' reports in the store
+        return [c for c in actual.get("copies") or [] if isinstance(c, dict)]
+    # GK605: last year's report, stored as the finding's previous report
+    return [{"report_id": f.get("previous_id"), "agency": actual.get("agency"), "year": actual.get("year"),
+             "rate": actual.get("rate"), "passages": actual.get("passages") or []}]
 
 
 def findings_view(store: Store, report_id: int, report: Report, doc: Document | None) -> list[dict[str, Any]]:
@@ -106,8 +110,10 @@ def findings_view(store: Store, report_id: int, report: Report, doc: Document | 
             **f, "index": i, "fingerprint": fp, "severity_zh": SEVERITY_ZH.get(f["severity"], f["severity"]),
             "cell_names": [cell_name(ed, c) for c in cells],
             "decision": decided.get(fp),
+            "expected_zh": value_zh(f.get("expected"), ed), "actual_zh": value_zh(f.get("actual"), ed),
             "passage": passage(doc, at, table=table) if doc is not None and at is not None else None,
             "where": zh(at, table) or None,
+            "copies": _copies(f),
         })
     out.sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["code"], f["index"]))
     return out

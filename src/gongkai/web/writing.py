@@ -11,16 +11,19 @@ from sqlalchemy import select
 from ..checks import SEVERITY_ZH, check
 from ..compose import compose
 from ..extract.values import small_int
-from ..formats import EDITIONS, TABLE_NAMES, edition_for_year, get_edition
+from ..formats import EDITIONS, TABLE_NAMES, TABLE_SHORT, edition_for_year, get_edition
 from ..formats.common import SECTIONS, TITLE_END
 from ..formats.layout import grids
-from ..forms import DataError, from_mapping
+from ..forms import DataError, from_mapping, read_workbook
 from ..model import Report
+from ..register.store import prefill_form
 from ..render import render
 from ..store import Store
 from ..store import schema as S
 from ..totals import fill_totals, format_number, total_definitions
 from .views import cell_name
+
+FORM_NAME = "本页填写的报告"  # the report's source name: the JSON contract's reasons name it (数据有误（…）)
 
 
 def previous_report(store: Store, agency_id: int, year: int) -> tuple[int | None, Report | None]:
@@ -53,9 +56,80 @@ def prefill(store: Store, agency: str, agency_id: int | None, year: int) -> dict
     composed = compose(year, agency, None, prev, None)
     data = form_data(composed.report)
     data["sections"] = dict.fromkeys(data["sections"], "")
-    return {"data": data, "notes": composed.notes, "previous_id": prev_id,
+    notes = list(composed.notes)
+    if agency_id is not None:  # tables 三 and 四 from the agency's application register, when it keeps one
+        notes += prefill_form(store, agency_id, year, data["edition"], data["cells"])
+    return {"data": data, "notes": notes, "previous_id": prev_id,
             "previous_year": prev.year if prev is not None else None,
-            "computed": list(composed.computed)}
+            "computed": list(composed.computed), "formulas": stock_formulas(composed.formulas)}
+
+
+# ---------------------------------------------------------------------------------------------- the stock cells
+
+
+def stock_formulas(formulas: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]]) -> dict[str, list[Any]]:
+    """The stock cells prefilled from last year (现行有效件数 = 上年 + 本年制发 − 本年废止, compose.STOCKS) as
+    the page follows them: cell → [last year's part, cells added, cells subtracted]."""
+    return {ref: [base, list(plus), list(minus)] for ref, (base, plus, minus) in formulas.items()}
+
+
+def _number(text: str | None) -> float | None:
+    t = (text or "").strip().replace(",", "")
+    try:
+        return float(t) if t else None
+    except ValueError:
+        return None
+
+
+def stock_value(formula: list[Any], cells: dict[str, str]) -> float | None:
+    """A stock cell worked out as the page does (a blank counts as 0; None when a part is not a number)."""
+    value = float(formula[0])
+    for refs, sign in ((formula[1], 1), (formula[2], -1)):
+        for ref in refs:
+            text = cells.get(ref, "")
+            if not text.strip():
+                continue
+            v = _number(text)
+            if v is None:
+                return None
+            value += sign * v
+    return value
+
+
+def typed_cells(edition_key: str, cells: dict[str, str], formulas: dict[str, list[Any]]) -> list[str]:
+    """The cells of a stored report that count as the user's own: every value but the totals (computed)
+    and the stock cells that still equal what follows from last year (they keep following 制发 and 废止)."""
+    totals = set(total_definitions(edition_key))
+    out = []
+    for ref, text in cells.items():
+        if ref in totals or not text.strip():
+            continue
+        if ref in formulas and _number(text) == stock_value(formulas[ref], cells):
+            continue
+        out.append(ref)
+    return sorted(out)
+
+
+# ---------------------------------------------------------------------------------------------- other sources
+
+
+def stored_form(store: Store, report_id: int) -> dict[str, Any]:
+    """A stored report's cells and text as the form's values (to go on with it)."""
+    data = form_data(store.load_report(report_id))
+    totals = set(total_definitions(data["edition"])) if data["edition"] in EDITIONS else set()
+    data["cells"] = {k: v for k, v in data["cells"].items() if k not in totals}
+    data["sections"] = {n: t for n, t in data["sections"].items() if isinstance(n, int)}
+    return data
+
+
+def excel_form_data(raw: bytes, name: str | None) -> dict[str, Any]:
+    """The values of a filled Excel form (``gongkai template --xlsx``, or the writer's own download) as the
+    form's values, read by the project's form reader (FormError when it is not one)."""
+    report = read_workbook(raw, name)
+    data = form_data(report)
+    totals = set(total_definitions(data["edition"])) if data["edition"] in EDITIONS else set()
+    data["cells"] = {k: v for k, v in data["cells"].items() if k not in totals}
+    return data
 
 
 def to_report(data: dict[str, Any]) -> Report:
@@ -78,10 +152,13 @@ def to_report(data: dict[str, Any]) -> Report:
         if ref in totals:
             continue  # totals are computed, never taken from the form
         parts = str(ref).split(".")
-        if len(parts) != 3:
-            raise DataError(f"单元格名称有误：{ref[:60]}", f"bad cell name {ref[:60]}")
+        if len(parts) != 3 or parts[2] not in tables.get(parts[0], {}).get(parts[1], {}):
+            # a page left open from an older version sends one: said without the cell's key
+            table = TABLE_SHORT.get(parts[0], "表格")
+            raise DataError(f"单元格名称有误：{ed.name}的{table}中没有这一格。如在网页上填写，页面可能已过期，"
+                            "请刷新后重新填写。", f"not a cell of the {ed.key} edition: {str(ref)[:60]}")
         text = "" if value is None else str(value).strip()
-        tables.setdefault(parts[0], {}).setdefault(parts[1], {})[parts[2]] = text or None
+        tables[parts[0]][parts[1]][parts[2]] = text or None
     sections = {}
     for n, text in (data.get("sections") or {}).items():
         number = small_int(n, 2)
@@ -92,7 +169,7 @@ def to_report(data: dict[str, Any]) -> Report:
     mapping = {"agency": (data.get("agency") or "").strip() or None, "year": data.get("year") or None,
                "date": (data.get("date") or None), "edition": data.get("edition") or None,
                "sections": sections, "tables": tables}
-    return from_mapping(mapping, "web-form")
+    return from_mapping(mapping, FORM_NAME)
 
 
 def live_check(data: dict[str, Any], previous: Report | None = None) -> dict[str, Any]:

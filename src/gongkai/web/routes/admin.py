@@ -13,9 +13,12 @@ from ..schema import ROLE_ZH
 router = APIRouter(include_in_schema=False)
 
 
+ADMINS_ONLY = "只有管理员可以管理用户和查看操作日志。"
+
+
 def _admin(user):
     if not user.is_admin:
-        raise Forbidden("admin")
+        raise Forbidden("admin", ADMINS_ONLY)
 
 
 def users_context(request: Request, **extra):
@@ -57,7 +60,7 @@ def set_active(request: Request, user_id: int, active: str = Form("0"), user=Pag
     engine = request.app.state.store.engine
     target = auth.get_user(engine, user_id)
     if target is None:
-        raise HTTPException(404)
+        raise HTTPException(404, f"找不到编号为 {user_id} 的用户。")
     if target.id == user.id:
         raise HTTPException(400, "不能停用自己的账户")
     auth.set_active(engine, user_id, active == "1")
@@ -71,7 +74,7 @@ def reset_password(request: Request, user_id: int, user=PageUser):
     engine = request.app.state.store.engine
     target = auth.get_user(engine, user_id)
     if target is None:
-        raise HTTPException(404)
+        raise HTTPException(404, f"找不到编号为 {user_id} 的用户。")
     password = auth.generate_password()
     auth.set_password(engine, user_id, password)
     auth.audit(engine, user, "user.password", f"user:{target.username}", {"reset": True}, ip=client_ip(request))

@@ -12,10 +12,12 @@ from pydantic import BaseModel, Field
 from ...forms import DataError
 from ...render import render
 from .. import auth
-from ..access import Forbidden
+from ..access import Forbidden, NotFound
 from ..deps import COOKIE, ApiUser, Csrf, client_ip, scope
 from ..views import DOCUMENTS, findings_view
 from ..writing import live_check, prefill, render_form
+from ..zh import reason_zh
+from .admin import ADMINS_ONLY
 from .browse import Filters, agency_detail, filtered_reports, visible_failures
 from .review import (
     RENDER_TYPES,
@@ -97,12 +99,12 @@ def api_login(request: Request, body: LoginIn):
     try:
         user = auth.login(engine, body.username, body.password, client_ip(request))
     except auth.LoginBlocked as exc:
-        raise HTTPException(429, f"{auth.LOGIN_BLOCKED_ZH} / too many failed logins, try again later") from exc
+        raise HTTPException(429, auth.LOGIN_BLOCKED_ZH) from exc
     except auth.Busy as exc:
-        raise HTTPException(503, f"{auth.BUSY_ZH} / busy, try again shortly", headers={"Retry-After": "5"}) from exc
+        raise HTTPException(503, auth.BUSY_ZH, headers={"Retry-After": "5"}) from exc
     if user is None:
         auth.audit(engine, None, "login.failed", f"user:{body.username.strip()[:64]}", ip=client_ip(request))
-        raise HTTPException(401, "用户名或密码不正确 / wrong user name or password")
+        raise HTTPException(401, "用户名或密码不正确，或账户已停用。")
     token, csrf = auth.create_session(engine, user.id)
     auth.audit(engine, user, "login", f"user:{user.username}", {"api": True}, ip=client_ip(request))
     response = JSONResponse({"user": user.to_json(), "csrf_token": csrf})
@@ -158,8 +160,10 @@ async def api_upload(request: Request, files: list[UploadFile] = File(..., descr
                         "Files that could not be read, with reasons (admins: all; others: their own uploads).")
 def api_failures(request: Request, user=ApiUser):
     rows = visible_failures(request.app.state.store, user)
+    # the reason in words besides its key; the message in Chinese only
     return {"count": len(rows), "failures": [
-        {k: (v.isoformat() if hasattr(v, "isoformat") else file_name(v) if k == "path" else v) for k, v in r.items()}
+        {**{k: (v.isoformat() if hasattr(v, "isoformat") else file_name(v) if k == "path" else v)
+            for k, v in r.items() if k != "message_en"}, "reason_zh": reason_zh(r.get("reason"))}
         for r in rows]}
 
 
@@ -268,7 +272,7 @@ def api_rollup(request: Request, region: str | None = None, year: int | None = N
         raise Forbidden("rollup")
     region, ru, _ = open_rollup(request, user, region, year)
     if ru is None:
-        raise HTTPException(404, "没有可汇总的报告 / nothing to sum up")
+        raise HTTPException(404, "该地区该年度没有可汇总的报告。")
     return ru.to_json()
 
 
@@ -279,7 +283,7 @@ def api_rollup_xlsx(request: Request, region: str | None = None, year: int | Non
         raise Forbidden("rollup")
     region, ru, _ = open_rollup(request, user, region, year)
     if ru is None:
-        raise HTTPException(404, "没有可汇总的报告 / nothing to sum up")
+        raise HTTPException(404, "该地区该年度没有可汇总的报告。")
     return Response(workbook(ru), media_type=XLSX,
                     headers={"Content-Disposition": content_disposition(f"rollup-{ru.year}.xlsx")})
 
@@ -310,7 +314,10 @@ def _composing_for(request: Request, user, body: FormIn) -> None:
     except auth.UserError as exc:
         raise HTTPException(403, f"只能为您有权填报或审核的机关撰写报告：{exc}") from exc
     assert aid is not None  # a name was given
-    scope(user).agency(store, aid)
+    try:
+        scope(user).agency(store, aid)
+    except NotFound as exc:  # a name, not an id: say which rule refuses it
+        raise HTTPException(403, f"只能为您有权填报或审核的机关撰写报告：“{name[:100]}”不在您的范围内。") from exc
 
 
 def _form(body: FormIn) -> dict[str, Any]:
@@ -327,7 +334,7 @@ def api_prefill(request: Request, agency_id: int, year: int, user=ApiUser):
     try:
         return prefill(store, ag["name"], agency_id, year)
     except DataError as exc:
-        raise HTTPException(422, str(exc)) from exc
+        raise HTTPException(422, exc.zh) from exc
 
 
 @router.post("/compose/check", tags=[S_WRITE], summary="实时检查 / live check", dependencies=[Csrf],
@@ -338,7 +345,7 @@ def api_compose_check(request: Request, body: FormIn, user=ApiUser):
     try:
         return live_check(_form(body), _previous(request, user, body.previous_id))
     except DataError as exc:
-        return JSONResponse({"detail": str(exc), "totals": {}, "findings": []}, status_code=422)
+        return JSONResponse({"detail": exc.zh, "totals": {}, "findings": []}, status_code=422)
 
 
 @router.post("/compose/render", tags=[S_WRITE], summary="生成报告文件 / write the report", dependencies=[Csrf],
@@ -348,7 +355,7 @@ def api_compose_render(request: Request, body: FormIn, fmt: Literal["docx", "htm
     try:
         data, name = render_form(_form(body), fmt)
     except DataError as exc:
-        raise HTTPException(422, str(exc)) from exc
+        raise HTTPException(422, exc.zh) from exc
     auth.audit(request.app.state.store.engine, user, "write.render", None,
                {"agency": body.agency, "year": body.year, "format": fmt, "api": True}, ip=client_ip(request))
     return Response(data, media_type=RENDER_TYPES[fmt],
@@ -360,7 +367,7 @@ def api_compose_render(request: Request, body: FormIn, fmt: Literal["docx", "htm
 
 def _admin(user):
     if not user.is_admin:
-        raise Forbidden("admin")
+        raise Forbidden("admin", ADMINS_ONLY)
 
 
 @router.get("/users", tags=[S_ADMIN], summary="用户列表 / users", description="仅管理员。 / Admins only.")

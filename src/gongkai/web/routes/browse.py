@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from ...agencies import LEVELS
 from ...extract.values import small_int
 from ...formats import EDITIONS
-from .. import auth
+from .. import auth, cycle
 from ..deps import PageUser, render, scope
 from ..views import crossyear_findings, year_over_year
 from .review import _agency_reports
@@ -55,6 +55,8 @@ class Filters:
 
 
 def filtered_reports(store, user, f: Filters):
+    """The reports the user sees, filtered; their counts are of the findings still open (a finding
+    dismissed with a reason no longer counts, nor makes a report one "有错误")."""
     rows = scope(user).reports(store, year=f.year, region=f.region)
     if f.q:
         q = f.q
@@ -64,6 +66,7 @@ def filtered_reports(store, user, f: Filters):
         rows = [r for r in rows if r.level == f.level]
     if f.edition:
         rows = [r for r in rows if r.edition == f.edition]
+    rows = cycle.open_rows(store, rows)
     if f.errors:
         rows = [r for r in rows if r.errors]
     return rows
@@ -111,7 +114,7 @@ def agency_detail(store, user, agency_id: int) -> dict[str, Any]:
     sc = scope(user)
     ag = sc.agency(store, agency_id)
     rows = store.reports(ids=_agency_reports(store, agency_id), all_versions=True)
-    rows = [r for r in rows if sc.sees_row(r)]
+    rows = cycle.open_rows(store, [r for r in rows if sc.sees_row(r)])  # counts of open findings
     rows.sort(key=lambda r: (r.year or 0, r.id), reverse=True)
     return {"agency": ag, "rows": rows, "yoy": year_over_year(store, rows), "cross": crossyear_findings(store, rows)}
 

@@ -19,7 +19,7 @@ from ...render import render as render_report
 from ...store import ReviewError
 from ...store import schema as S
 from ...store.reviews import Entered
-from .. import auth
+from .. import auth, cycle
 from ..access import Forbidden
 from ..deps import Csrf, PageUser, client_ip, render, scope
 from ..schema import DECISIONS
@@ -100,7 +100,7 @@ async def upload(request: Request, user=PageUser):
 @router.get("/reports/{report_id}")
 def report_page(request: Request, report_id: int, user=PageUser):
     store = request.app.state.store
-    row = scope(user).report(store, report_id)
+    row = cycle.open_rows(store, [scope(user).report(store, report_id)])[0]  # counts of open findings
     report = store.load_report(report_id)
     doc = DOCUMENTS.get(store, report_id, row.sha256)
     findings = findings_view(store, report_id, report, doc)
@@ -120,6 +120,7 @@ def report_page(request: Request, report_id: int, user=PageUser):
         "decisions": DECISIONS, "cells": cells, "cell_groups": cell_groups(cells),
         "n_uncertain": sum(1 for c in cells if c.uncertain),
         "can_enter": can_enter(user, row),
+        "cycle": cycle.report_bar(store, user, row),
     })
 
 
@@ -137,7 +138,7 @@ def enter_value(request: Request, user, report_id: int, ref: str, value) -> Ente
     store = request.app.state.store
     row = scope(user).report(store, report_id)
     if not user.can_decide:
-        raise Forbidden(report_id)
+        raise Forbidden(report_id, "只有审核人和管理员可以录入看原件读到的数值。")
     guard = WriteGuard(user.principal, own_agency_name=user.agency)
     ip = client_ip(request)
 
@@ -193,9 +194,11 @@ def apply_decision(request: Request, user, report_id: int, fp: str, decision: st
     store = request.app.state.store
     scope(user).report(store, report_id)
     if not user.can_decide:
-        raise Forbidden(report_id)
+        raise Forbidden(report_id, "只有审核人和管理员可以确认或驳回问题。")
     if decision not in DECISIONS:
-        raise HTTPException(422, "审核意见应为“确认”（accepted）或“驳回”（dismissed）")
+        raise HTTPException(422, "审核意见应为“确认”或“驳回”。")
+    if decision == "dismissed" and not (comment or "").strip():
+        raise HTTPException(422, "驳回问题时请在“说明”中写明理由（如“经电话核实，该镇本年无此类申请”）；驳回后该问题不再计入未处理的问题。")
     finding = next((f for f in store.findings(report_id) if fingerprint(f) == fp), None)
     if finding is None:
         raise HTTPException(404, "该问题不存在（报告可能已重新审核），请刷新页面。")
@@ -223,7 +226,7 @@ RENDER_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordproce
 @router.get("/reports/{report_id}/render/{fmt}")
 def rerender(request: Request, report_id: int, fmt: str, user=PageUser):
     if fmt not in RENDER_TYPES:
-        raise HTTPException(404)
+        raise HTTPException(404, "规范版只有 Word 和网页两种。")
     store = request.app.state.store
     row = scope(user).report(store, report_id)
     data = render_report(store.load_report(report_id), fmt)

@@ -9,8 +9,9 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
-from .. import auth
+from .. import auth, cycle
 from ..deps import COOKIE, LOGIN_CSRF_COOKIE, Csrf, PageUser, client_ip, optional_user, render, scope
+from . import register
 
 router = APIRouter(include_in_schema=False)
 
@@ -88,7 +89,7 @@ def logout(request: Request, user=PageUser):
 @router.get("/")
 def home(request: Request, user=PageUser):
     store = request.app.state.store
-    rows = scope(user).reports(store)
+    rows = cycle.open_rows(store, scope(user).reports(store))  # counts of findings still open
     years = Counter(r.year for r in rows if r.year)
     latest = sorted(rows, key=lambda r: r.id, reverse=True)[:8]
     stats = {
@@ -98,4 +99,6 @@ def home(request: Request, user=PageUser):
     }
     year = max(years) if years else None
     return render(request, "home.html", {"stats": stats, "latest": latest, "year": year,
-                                         "region": scope(user).default_region(), "nav": "home"})
+                                         "region": scope(user).default_region(), "nav": "home",
+                                         "todo": cycle.todo(store, user),
+                                         "register": register.dashboard(store, user, register.today(request))})

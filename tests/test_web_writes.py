@@ -573,15 +573,19 @@ def test_report_json_names_no_server_path(site):
     assert body["data"]["source"]["path"] == "003_50aa6597b9c6048c.txt"
     for r in admin.get("/api/reports").json()["reports"]:
         assert "/" not in (r["path"] or "") and "\\" not in (r["path"] or "")
-    for f in admin.get("/api/failures").json()["failures"]:
+    failures = admin.get("/api/failures").json()["failures"]
+    for f in failures:
         assert "/" not in (f["path"] or "")
+    # times in Beijing time, with their offset (stored in UTC)
+    assert failures and all(f["at"].endswith("+08:00") for f in failures if f.get("at"))
 
 
 def test_audit_paging_is_bounded(site):
     admin = login(site, "admin")
     for q in ("limit=-1", "limit=0", "limit=1001", "offset=-5"):
         assert admin.get(f"/api/audit?{q}").status_code == 422, q
-    assert len(admin.get("/api/audit?limit=3").json()["entries"]) == 3
+    entries = admin.get("/api/audit?limit=3").json()["entries"]
+    assert len(entries) == 3 and all(e["at"].endswith("+08:00") for e in entries)
 
 
 def test_every_answer_carries_the_security_headers(tmp_path, site):

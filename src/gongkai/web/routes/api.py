@@ -3,6 +3,7 @@ OpenAPI schema at /openapi.json (browsable at /api/docs, served locally)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
@@ -11,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from ...forms import DataError
 from ...render import render
+from ...store.reviews import beijing
 from .. import auth
 from ..access import Forbidden, NotFound
 from ..deps import COOKIE, ApiUser, Csrf, client_ip, scope
@@ -31,6 +33,12 @@ from .review import (
 from .rollup import XLSX, open_rollup, workbook
 from .session import set_session_cookie
 from .write import chosen_agency
+
+
+def _when(at: dt.datetime | None) -> str | None:
+    """A stored time (UTC; SQLite gives it back without a zone) in Beijing time, ISO 8601 with its offset."""
+    b = beijing(at)
+    return b.isoformat() if b is not None else None
 
 router = APIRouter(prefix="/api")
 
@@ -162,7 +170,8 @@ def api_failures(request: Request, user=ApiUser):
     rows = visible_failures(request.app.state.store, user)
     # the reason in words besides its key; the message in Chinese only
     return {"count": len(rows), "failures": [
-        {**{k: (v.isoformat() if hasattr(v, "isoformat") else file_name(v) if k == "path" else v)
+        {**{k: (_when(v) if isinstance(v, dt.datetime) else v.isoformat() if hasattr(v, "isoformat")
+                else file_name(v) if k == "path" else v)
             for k, v in r.items() if k != "message_en"}, "reason_zh": reason_zh(r.get("reason"))}
         for r in rows]}
 
@@ -399,7 +408,8 @@ def api_audit(request: Request, limit: int = Query(100, ge=1, le=1000), offset: 
               action: str | None = Query(None, max_length=32), user=ApiUser):
     _admin(user)
     rows = auth.audit_log(request.app.state.store.engine, limit=limit, offset=offset, action=action)
-    return {"entries": [{**r, "at": r["at"].isoformat() if r["at"] else None} for r in rows]}
+    # times with their offset, in Beijing time (a stored time is UTC; SQLite gives it back without a zone)
+    return {"entries": [{**r, "at": _when(r["at"])} for r in rows]}
 
 
 @router.get("/docs", include_in_schema=False)

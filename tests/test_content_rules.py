@@ -306,10 +306,17 @@ def test_reports_of_departments_stay_silent(title, agency):
     assert found("GK508", text) == []
 
 
-def test_reports_before_2021_stay_silent():
-    text = report_text(title="2020年某某镇人民政府政府信息公开工作年度报告", edition="2019",
-                       body={1: "2020年，本机关主动公开政府信息80条。"}, ending=["某某镇人民政府", "2021年1月15日"])
-    assert found("GK508", text) == []
+def test_reports_under_the_revised_regulation_from_2019_on():
+    # 第五十条 as revised in 2019 applies to the 2019 and 2020 reports (2019 format) too; a 2018 report not
+    def township(year: int, overall: str) -> str:
+        return report_text(title=f"{year}年某某镇人民政府政府信息公开工作年度报告", edition="2019",
+                           body={1: overall}, ending=["某某镇人民政府", f"{year + 1}年1月15日"])
+
+    (f,) = found("GK508", township(2020, "2020年，本机关主动公开政府信息80条。"))
+    assert f.actual == "工作考核、社会评议、责任追究"
+    assert found("GK508", township(2020, "2020年，本机关主动公开政府信息80条。将政府信息公开纳入工作考核，"
+                                         "开展社会评议，未发生责任追究情况。")) == []
+    assert found("GK508", township(2018, "2018年，本机关主动公开政府信息80条。")) == []
 
 
 # ---------------------------------------------------------------------------------------------

@@ -589,7 +589,8 @@ READ_2019 = {  # (value, as printed)
 
 
 def report_2020(table_two: str, **kw) -> str:
-    body = {1: "2020年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，全年共收到政府信息公开申请52件，上年结转8件。",
+    body = {1: "2020年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，全年共收到政府信息公开申请52件，上年结转8件。"
+               "将政府信息公开工作纳入年度工作考核，开展社会评议，本年度未发生责任追究情况。",
             3: BODY[3], 4: BODY[4], 6: "本年度未收取信息处理费。"}
     return report_text(title="2020年某某镇人民政府政府信息公开工作年度报告", edition="2019", body=body,
                        tables={2: table_two, 3: render(application_rows(_apps("2019"), "2019"), "markdown"),

@@ -67,7 +67,8 @@ def text_with(values=None, active=None, review=None, *, edition="2021", layout="
 def report_2020(**kw) -> str:
     """A clean 2020 report in the 2019 edition."""
     kw.setdefault("body", {})
-    kw["body"] = {1: "2020年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，全年共收到政府信息公开申请6件，上年结转1件，均已依法答复。",
+    kw["body"] = {1: "2020年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，全年共收到政府信息公开申请6件，上年结转1件，均已依法答复。"
+                     "将政府信息公开工作纳入年度工作考核，开展社会评议，本年度未发生责任追究情况。",
                   6: "无。", **kw["body"]}
     kw.setdefault("title", "2020年某某镇人民政府政府信息公开工作年度报告")
     kw.setdefault("ending", ["某某镇人民政府", "2021年1月15日"])

@@ -52,7 +52,8 @@ def codes(text: str | tuple[str, bytes], previous: str | None = None) -> set[str
 
 CORRECT = report_text()
 CORRECT_2019 = report_text(title="2020年某某镇人民政府政府信息公开工作年度报告", edition="2019",
-                           body={1: "2020年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》。"},
+                           body={1: "2020年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》。"
+                                    "将政府信息公开工作纳入年度工作考核，开展社会评议，本年度未发生责任追究情况。"},
                            ending=["某某镇人民政府", "2021年1月15日"])
 # this year 制发 2, 废止 1, 现行有效 15: last year's 14 carries over exactly
 LAST_YEAR = last_year()

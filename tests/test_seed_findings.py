@@ -27,6 +27,7 @@ EXPECTED = {
         ("GK115", "applications.declined_excessive"),  # 无正当理由由大量反复申请
         ("GK201", "applications.granted.natural_person"),  # only the 总计 cell is filled
         ("GK201", "applications.partially_granted.natural_person"),
+        ("GK508", None),  # a township's 2020 report: 监督评议、问责 named, the results of 考核 not
     },
     "003": {
         ("GK111", "applications.other_other"),  # （六） has no "3.其他" row

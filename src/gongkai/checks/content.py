@@ -204,6 +204,7 @@ OVERALL_PARTS: tuple[Part, ...] = (
               "领导小组", "组织领导"), None),
 )
 _FIRST_2021 = 2021  # the first report year of the 2021 format (国办公开办函〔2021〕30号)
+_ARTICLE_50_FIRST = 2019  # the first report year under the revised 条例 (国务院令第711号, in force 2019-05-15)
 
 
 def _has(text: str, words: tuple[tuple[str, re.Pattern[str]], ...]) -> bool:
@@ -307,15 +308,15 @@ def _is_government(name: str | None) -> bool:
 @rule(
     "GK508", "assessment-results", "warning",
     title="人民政府报告未说明考核、评议和责任追究结果",
-    what="县级以上人民政府和乡镇人民政府（街道办事处）2021年度及以后的报告，应写明政府信息公开工作考核、社会评议和"
+    what="县级以上人民政府和乡镇人民政府（街道办事处）2019年度及以后的报告（修订后的条例施行以来），应写明政府信息公开工作考核、社会评议和"
          "责任追究的结果情况；列出未见说明的项目。部门的报告不要求。",
     why="《政府信息公开条例》第五十条规定，各级人民政府的政府信息公开工作年度报告还应当包括工作考核、"
         "社会评议和责任追究结果情况。",
     example="某镇人民政府2023年度报告全文没有提到考核、社会评议和责任追究。",
 )
 def assessment_results(report, ctx):
-    # (reports of the current format only: for 2019 and 2020 reports the rule is not applied)
-    if report.year is None or report.year < _FIRST_2021 or not report.sections:
+    # 第五十条 as revised in 2019 (in force from 2019-05-15): the reports on 2019 and later
+    if report.year is None or report.year < _ARTICLE_50_FIRST or not report.sections:
         return
     if not _is_government(report.agency or report.signer):
         return

@@ -23,7 +23,6 @@ import multiprocessing
 import multiprocessing.util
 import socket
 import threading
-import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
@@ -35,10 +34,9 @@ from ..errors import GongkaiError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..pipeline import Processed, Sandbox
 from ..readers import read_file_bytes
-from .ingest import BATCH, BATCH_SECONDS, INFLIGHT_BYTES, IngestSummary, Progress, _write, iter_files
+from .ingest import BATCH, INFLIGHT_BYTES, IngestSummary, Progress, Run, iter_files
 from .objects import ObjectStore
 from .work import Parsed, packaged, refused, warm_up
-from .writer import Outcome, Writer
 
 ENV_VAR = "GONGKAI_SCHEDULER"
 LOT_FILES = 32  # files sent to a worker in one task (fewer when the run is short: every worker gets some) …
@@ -140,41 +138,10 @@ def ingest(store, paths: list[str], *, scheduler: str, retry_failed: bool = Fals
     except ImportError as exc:
         raise ClusterError("在集群上入库需要安装 dask[distributed]（pip install 'gongkai[cluster]'）",
                            f"ingest on a cluster needs dask[distributed]: {exc}") from exc
-    started = time.monotonic()
     files = list(dict.fromkeys(iter_files(paths)))
-    summary = IngestSummary(files=len(files))
-    known_reports, known_failures = store.known_hashes()
-    known = frozenset(known_reports if retry_failed else known_reports | known_failures)
-    writer = Writer(store.engine)
+    run = Run(store, len(files), retry_failed=retry_failed, progress=progress, batch=batch)
+    known, take, flush = run.known, run.take, run.flush
     shared = None if store.objects.local else store.objects
-    pending: list[Parsed] = []
-    last_flush = time.monotonic()
-    if progress:
-        progress(summary, len(files))
-
-    def flush() -> None:
-        nonlocal last_flush
-        if pending:
-            for o in _write(writer, pending):
-                summary.add(o)
-            pending.clear()
-        last_flush = time.monotonic()
-        summary.seconds = time.monotonic() - started
-        if progress:
-            progress(summary, len(files))
-
-    def take(results: list[Parsed]) -> None:
-        for p in results:
-            if p.status == "known":
-                summary.add(Outcome("unchanged" if p.sha256 in known_reports else "failed-known", p.path,
-                                    reason="known", message="此前已记录为无法读取（already recorded as unreadable）"))
-            else:
-                pending.append(p)
-        if len(pending) >= batch or time.monotonic() - last_flush >= BATCH_SECONDS:
-            flush()
-        elif progress and results:
-            summary.seconds = time.monotonic() - started
-            progress(summary, len(files))
 
     client = _connect(Client, scheduler)
     try:
@@ -249,9 +216,7 @@ def ingest(store, paths: list[str], *, scheduler: str, retry_failed: bool = Fals
             receive()
     finally:
         client.close()
-    flush()
-    summary.seconds = time.monotonic() - started
-    return summary
+    return run.finish()
 
 
 def _connect(client_class, scheduler: str):

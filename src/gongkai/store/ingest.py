@@ -123,41 +123,10 @@ def ingest(store, paths: list[str], *, jobs: int | None = None, retry_failed: bo
            progress: Progress | None = None, batch: int = BATCH, limits: Limits = DEFAULT_LIMITS) -> IngestSummary:
     """Read, check and store the files under ``paths`` in this machine's worker processes (on a Dask
     cluster: gongkai.store.cluster.ingest, which Store.ingest calls when given a scheduler)."""
-    started = time.monotonic()
     files = list(dict.fromkeys(iter_files(paths)))
-    summary = IngestSummary(files=len(files))
-    known_reports, known_failures = store.known_hashes()
-    known = frozenset(known_reports if retry_failed else known_reports | known_failures)
-    writer = Writer(store.engine)
+    run = Run(store, len(files), retry_failed=retry_failed, progress=progress, batch=batch)
+    known, take = run.known, run.take
     jobs = jobs or default_jobs()
-    pending: list[Parsed] = []
-    last_flush = time.monotonic()
-    if progress:
-        progress(summary, len(files))
-
-    def flush() -> None:
-        nonlocal last_flush
-        if pending:
-            for o in _write(writer, pending):
-                summary.add(o)
-            pending.clear()
-        last_flush = time.monotonic()
-        summary.seconds = time.monotonic() - started
-        if progress:
-            progress(summary, len(files))
-
-    def take(results: list[Parsed]) -> None:
-        for p in results:
-            if p.status == "known":
-                summary.add(Outcome("unchanged" if p.sha256 in known_reports else "failed-known", p.path,
-                                    reason="known", message="此前已记录为无法读取（already recorded as unreadable）"))
-            else:
-                pending.append(p)
-        if len(pending) >= batch or time.monotonic() - last_flush >= BATCH_SECONDS:
-            flush()
-        elif progress and results:
-            summary.seconds = time.monotonic() - started
-            progress(summary, len(files))
 
     # Each file is opened here and skipped when its hash is stored (hashing is quick; a run over stored
     # files starts no worker); the others go to the sandbox's workers, one file a job, a few per worker
@@ -175,9 +144,58 @@ def ingest(store, paths: list[str], *, jobs: int | None = None, retry_failed: bo
 
         for done in _in_order(files, submit, jobs * INFLIGHT, CHUNK):
             take([parsed for _, parsed in done])
-    flush()
-    summary.seconds = time.monotonic() - started
-    return summary
+    return run.finish()
+
+
+class Run:
+    """The writing side of one ingest, the same on this machine and on a cluster: the files already stored
+    (skipped), the results taken in order and written a batch at a time by the one writer, the counts and
+    the progress reported."""
+
+    def __init__(self, store, files: int, *, retry_failed: bool = False, progress: Progress | None = None,
+                 batch: int = BATCH) -> None:
+        self.started = time.monotonic()
+        self.summary = IngestSummary(files=files)
+        self.known_reports, known_failures = store.known_hashes()
+        # a file whose hash is stored (or recorded as unreadable, unless retried) is not read again
+        self.known = frozenset(self.known_reports if retry_failed else self.known_reports | known_failures)
+        self.writer = Writer(store.engine)
+        self.progress = progress
+        self.batch = batch
+        self.pending: list[Parsed] = []
+        self.last_flush = time.monotonic()
+        self._report()
+
+    def _report(self) -> None:
+        self.summary.seconds = time.monotonic() - self.started
+        if self.progress:
+            self.progress(self.summary, self.summary.files)
+
+    def flush(self) -> None:
+        if self.pending:
+            for o in _write(self.writer, self.pending):
+                self.summary.add(o)
+            self.pending.clear()
+        self.last_flush = time.monotonic()
+        self._report()
+
+    def take(self, results: list[Parsed]) -> None:
+        for p in results:
+            if p.status == "known":
+                self.summary.add(Outcome("unchanged" if p.sha256 in self.known_reports else "failed-known", p.path,
+                                         reason="known",
+                                         message="此前已记录为无法读取（already recorded as unreadable）"))
+            else:
+                self.pending.append(p)
+        if len(self.pending) >= self.batch or time.monotonic() - self.last_flush >= BATCH_SECONDS:
+            self.flush()
+        elif self.progress and results:
+            self._report()
+
+    def finish(self) -> IngestSummary:
+        self.flush()
+        self.summary.seconds = time.monotonic() - self.started
+        return self.summary
 
 
 def write_one(writer: Writer, p: Parsed, guard: WriteGuard | None = None) -> Outcome:

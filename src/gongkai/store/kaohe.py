@@ -14,12 +14,11 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from ..checks import check
 from ..rollup import Rollup, rollup
 from ..scoring import PER_ZH, Pack, PackError, Score, default_pack, load_pack, load_pack_file, points_text, score
 from . import schema as S
 from .decisions import dismissed, fingerprint
-from .peers import StorePeers, store_codes
+from .peers import peer_findings
 
 # what ``gongkai score`` uses of the pack besides the store's side: loaded with it, when the command runs
 __all__ = ["PER_ZH", "STORE_KEY", "PackError", "clear_pack", "load_pack_file", "points_text",
@@ -32,12 +31,8 @@ def report_findings(store: Any, report_id: int, pack: Pack | None = None) -> lis
     """A stored report's findings as the score sees them: the stored ones and those of the rules that read
     the store's other reports, worked out now — with a ``pack``, only the ones it names (they are the slow
     part: each compares the report with the store's others)."""
-    stored = store.findings(report_id)
-    codes = {c for c in store_codes() if pack is None or pack.names(c)}
-    if not codes:
-        return stored
-    found = check(store.load_report(report_id), select=codes, peers=StorePeers(store, report_id))
-    return stored + [{**f.to_json(), "file": None} for f in found]
+    found = peer_findings(store, report_id, only=None if pack is None else pack.names)
+    return store.findings(report_id) + [f.to_json() for f in found]
 
 
 def score_reports(store: Any, report_ids: Sequence[int], pack: Pack) -> dict[int, Score]:

@@ -4,6 +4,7 @@ page, the roll-up's scores), never kept: a report stored later changes them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..checks import Finding, catalogue, check
@@ -34,9 +35,11 @@ class StorePeers:
         return tables_for_report(self.store, self.report_id, report)
 
 
-def peer_findings(store: Any, report_id: int, report: Report | None = None) -> list[Finding]:
-    """The findings of the rules that read other reports of the store, for one stored report."""
-    codes = store_codes()
+def peer_findings(store: Any, report_id: int, report: Report | None = None,
+                  only: Callable[[str], bool] | None = None) -> list[Finding]:
+    """The findings of the rules that read other reports of the store (those ``only`` keeps, when given),
+    for one stored report."""
+    codes = {c for c in store_codes() if only is None or only(c)}
     if not codes:
         return []
     if report is None:

@@ -19,6 +19,7 @@ one core, and a projection of the time for 1,000,000 reports on N workers with i
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import random
@@ -43,8 +44,8 @@ from gongkai.store import Store  # noqa: E402
 from gongkai.store.work import packaged  # noqa: E402
 
 from common import machine  # noqa: E402
-from scans import ScanSpec, printed, scanned  # noqa: E402
-from synth import Corpus, render_html  # noqa: E402
+from scans import BODY, ScanSpec, printed, scanned  # noqa: E402
+from synth import Corpus, render_html, sentence_pool  # noqa: E402
 
 SHARES = {"text": 0.40, "docx": 0.25, "html": 0.15, "pdf": 0.15, "scan": 0.05}
 SUFFIX = {"text": ".txt", "docx": ".docx", "html": ".html", "pdf": ".pdf", "scan": ".pdf"}
@@ -68,7 +69,9 @@ def generate(folder: Path, n: int, shares: dict[str, float], seed: int = 11) -> 
         for year in years:
             if i >= n:
                 return made
-            prev = corpus.report(agency, year, prev)
+            # last year's text kept by most agencies (as tests/synth.py does), else a text of its own
+            reused = prev is not None and rng.random() < 0.7
+            prev = corpus.report(agency, year, prev, narrative=prev.narrative if reused else own_narrative(rng))
             kind = rng.choices(kinds, weights)[0]
             path = folder / str(year) / f"{i:06d}_{prev.stem}{SUFFIX[kind]}"
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,13 +81,55 @@ def generate(folder: Path, n: int, shares: dict[str, float], seed: int = 11) -> 
                 path.write_bytes(prev.docx())
             elif kind == "html":
                 path.write_text(render_html(prev), encoding="utf-8")
-            else:  # a PDF typeset from the report's name and year (tests/scans.py), scanned or not
-                spec = ScanSpec(agency=agency.name, year=year, seed=i)
+            else:  # a PDF typeset with the report's name, year and narrative (tests/scans.py), scanned or not
+                one, five, six = (("。".join(part) + "。") for part in prev.narrative)
+                spec = ScanSpec(agency=agency.name, year=year, seed=i, date=f"{year + 1}年1月20日",
+                                body=BODY | {1: one, 5: five, 6: six})
                 pdf = printed(spec)
                 path.write_bytes(scanned(pdf, spec.turns, spec.seed) if kind == "scan" else pdf)
             made[kind] += 1
             i += 1
     return made
+
+
+# A report's narrative composed from the parts of the sentences agencies write, so that two agencies'
+# texts share phrases but are not near-duplicates (tests/synth.py draws whole sentences from the seeds,
+# which at 100,000 reports would make every report like thousands of others).
+_TOPICS = ("权力配置", "财政预决算", "重大建设项目", "公共资源配置", "社会公益事业", "乡村振兴", "安全生产", "生态环境保护",
+           "教育医疗", "社会救助", "就业创业", "征地拆迁", "食品药品监管", "规划编制", "价格收费", "行政执法", "政策解读",
+           "民生实事", "营商环境", "减税降费", "养老服务", "住房保障", "防汛抗旱", "农业补贴", "市场监管", "政务服务事项",
+           "人事任免", "应急管理", "文化旅游", "交通出行")
+_MEASURES = ("依托政府门户网站及时发布", "通过政务新媒体同步推送", "在村（居）务公开栏张贴", "编制公开目录并动态更新",
+             "建立信息发布前保密审查机制", "召开新闻发布会集中说明", "邀请群众代表列席会议", "以图解、视频等形式解读",
+             "开展专题培训提升工作人员能力", "将公开工作纳入年度目标考核", "落实“三审三校”制度", "设置意见征集专栏",
+             "完善依申请公开办理流程", "加强与上级部门沟通衔接", "利用便民服务中心查阅点", "定期开展网站自查整改",
+             "明确专人负责信息报送", "推行“五公开”全流程", "开展政府开放日活动", "建立舆情回应快速机制")
+_RESULTS = ("群众知晓率明显提高", "公开内容更加规范完整", "回应社会关切更加及时", "办事群众满意度持续提升",
+            "信息发布的准确性得到保障", "政策落地见效更快", "公开工作的制度化水平不断提高", "社会监督作用进一步发挥",
+            "基层公开标准化建设取得实效", "政务服务透明度稳步提升", "公众参与渠道更加畅通", "未发生泄密等问题",
+            "各类公开事项做到应公开尽公开", "政府公信力进一步增强", "公开与服务实现深度融合")
+_OPENERS = ("年内", "本年度", "一是", "二是", "三是", "同时", "此外", "围绕中心工作", "结合实际", "按照上级部署")
+
+
+def own_narrative(rng: random.Random) -> list[list[str]]:
+    """Sentences for sections 一, 五 and 六, as Corpus.report takes them: the common phrases joined with what
+    is particular to the agency (the documents, places and projects it names, made of the seeds' own
+    characters), which is most of any real report's text."""
+    def particular(lo: int, hi: int) -> str:
+        return "".join(rng.choices(_CHARS, k=rng.randint(lo, hi)))
+
+    def sentence() -> str:
+        return (f"{rng.choice(_OPENERS)}，聚焦{rng.choice(_TOPICS)}领域，围绕《{particular(6, 10)}》{particular(8, 14)}，"
+                f"{rng.choice(_MEASURES)}{particular(6, 12)}，{rng.choice(_RESULTS)}")
+    return [[sentence() for _ in range(k)] for k in (8, 4, 2)]
+
+
+def _seed_characters() -> str:
+    text = "".join(sentence_pool())
+    return "".join(sorted({c for c in text if "\u4e00" <= c <= "\u9fff"}))
+
+
+_CHARS = _seed_characters()
 
 
 def per_format_cost(folder: Path, samples: int = 4) -> dict[str, float]:
@@ -245,13 +290,13 @@ def run_similar(url: str, objects: Path) -> tuple[float, float, int]:
 
 
 def one_run(workers: int, folder: Path, tmp: Path, base: str, keep: bool) -> dict:
-    from gongkai.store import cluster as on_cluster
+    ingesting = importlib.import_module("gongkai.store.ingest")  # (the package exports a function of that name)
 
     name, url = new_database(base)
     objects = tmp / f"objects-{workers}"
     cluster = Cluster(workers, tmp)
     writing = [0.0]
-    write = on_cluster._write
+    write = ingesting._write
 
     def timed_write(*args, **kw):  # the writer's own time (its transactions, PostgreSQL's work included)
         t = time.monotonic()
@@ -260,7 +305,7 @@ def one_run(workers: int, folder: Path, tmp: Path, base: str, keep: bool) -> dic
         finally:
             writing[0] += time.monotonic() - t
 
-    on_cluster._write = timed_write
+    ingesting._write = timed_write
     try:
         sched, procs = cluster.processes()
         groups = {"scheduler": [sched], "writer": [os.getpid()]}
@@ -282,7 +327,7 @@ def one_run(workers: int, folder: Path, tmp: Path, base: str, keep: bool) -> dic
             with store.engine.connect() as conn:
                 db_mb = conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one() / MB - empty_mb
     finally:
-        on_cluster._write = write
+        ingesting._write = write
         cluster.close()
     sim_seconds, sim_mb, pairs = run_similar(url, objects)
     if not keep:

@@ -165,6 +165,30 @@ def test_report_in_the_other_edition_is_mapped():
     assert same["active"]["fees"] == {"amount": 1.5} and not dropped
 
 
+def test_drill_down_reads_the_store_and_maps_the_other_edition(store, tmp_path):
+    """A line keeps only the rows the year-on-year comparison reads; the agencies behind any other summed
+    cell are read from the store when asked for, a 2019-format report's cells mapped as they were summed."""
+    write_text(tmp_path, "a.txt", spec(GANFANG, 2023, active__regulations__issued=6,
+                                       applications__other_other__natural_person=3,
+                                       applications__carried_over__natural_person=2))
+    write_text(tmp_path, "b.txt", spec(LUOSHI, 2023, "2019", active__regulations__new_made=4,
+                                       applications__other__natural_person=5))
+    s = store.ingest([str(tmp_path)], jobs=1)
+    assert s.new == 2 and s.failed == 0
+    ru = rollup(store, "奉新县", 2023)
+    assert {ln.name: ln.edition for ln in ru.lines} == {"甘坊镇": "2021", "罗市镇人民政府": "2019"}
+    for ln in ru.lines:  # the rest of its cells is not held
+        assert set(ln.values) <= {"applications"}
+        assert set(ln.values.get("applications", {})) <= {"carried_over", "carried_forward"}
+    assert ru.totals["active"]["regulations"]["issued"] == 10
+    assert [(ln.name, v) for ln, v in ru.behind("active.regulations.issued")] == [
+        ("甘坊镇", 6), ("罗市镇人民政府", 4)]
+    assert [(ln.name, v) for ln, v in ru.behind("applications.other_other.natural_person")] == [
+        ("罗市镇人民政府", 5), ("甘坊镇", 3)]
+    assert [(ln.name, v) for ln, v in ru.behind("applications.carried_over.natural_person")] == [
+        ("甘坊镇", 2), ("罗市镇人民政府", 0)]
+
+
 def test_cli_json_and_xlsx(tmp_path):
     from openpyxl import load_workbook
 

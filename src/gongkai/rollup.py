@@ -119,7 +119,9 @@ class AgencyLine:
     excluded: bool = False  # left out of the sums by a reviewer
     open_errors: int = 0  # error findings no reviewer dismissed
     choice: Any = None  # the reviewer's choice about it (store/rollup_choices.Choice), if one was made
-    values: dict = field(default_factory=dict, repr=False)  # its cells, keyed by the roll-up's edition
+    # the cells the year-on-year comparison reads (KEPT), keyed by the roll-up's edition; the others are read
+    # from the store when asked for (Rollup.behind), so that a roll-up of 100,000 reports holds no more
+    values: dict = field(default_factory=dict, repr=False)
 
     @property
     def included(self) -> bool:
@@ -212,6 +214,7 @@ class Rollup:
     pack: Pack | None = None  # the 考核 rule pack the lines were scored with
     listed: bool = False  # the office's list of agencies (agencies import) names agencies of the region
     cross_year: CrossYear | None = None  # 上年结转 against last year's roll-up (None: not worked out)
+    store: Any = field(default=None, repr=False)  # where the agencies' cells are read for behind()
 
     @property
     def ratios(self) -> dict[str, float | None]:
@@ -269,7 +272,11 @@ class Rollup:
     def behind(self, ref: str) -> list[tuple[AgencyLine, Any]]:
         """The agencies behind a summed cell ("table.row.column"): every reporting agency with its value
         (None: left blank or not printed), those summed first, the largest values first."""
-        return sorted(((ln, ln.value(ref)) for ln in self.lines),
+        if self.store is None:
+            values = {ln.report_id: ln.value(ref) for ln in self.lines}
+        else:
+            values = values_at(self.store, self.lines, ref, self.edition)
+        return sorted(((ln, values.get(ln.report_id)) for ln in self.lines),
                       key=lambda p: (p[0].excluded, p[1] is None, -(p[1] or 0), p[0].name))
 
     def to_json(self) -> dict[str, Any]:
@@ -298,15 +305,50 @@ class Rollup:
         write_xlsx(self, path)
 
 
-def stored_cells(conn, report_ids: list[int]) -> dict[int, dict]:
-    """The stored values of these reports: {report id: {table: {row: {column: value}}}}, None for a blank."""
+def stored_cells(conn, report_ids: list[int], tables: set[str] | None = None) -> dict[int, dict]:
+    """The stored values of these reports (of these tables only, when given): {report id: {table: {row:
+    {column: value}}}}, None for a blank."""
     cells: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: defaultdict(dict)))
     for i in range(0, len(report_ids), 500):
-        for rid, t, rk, c, v in conn.execute(select(S.cells.c.report_id, S.cells.c.table_key, S.cells.c.row_key,
-                                                    S.cells.c.column_key, S.cells.c.value).where(
-                S.cells.c.report_id.in_(report_ids[i:i + 500]))):
+        q = select(S.cells.c.report_id, S.cells.c.table_key, S.cells.c.row_key, S.cells.c.column_key,
+                   S.cells.c.value).where(S.cells.c.report_id.in_(report_ids[i:i + 500]))
+        if tables is not None:
+            q = q.where(S.cells.c.table_key.in_(sorted(tables)))
+        for rid, t, rk, c, v in conn.execute(q):
             cells[rid][t][rk][c] = _clean(v) if v is not None else None
     return cells
+
+
+def values_at(store, lines: list[AgencyLine], ref: str, edition: Edition) -> dict[int, Any]:
+    """Each line's value of one cell of the roll-up's edition (None: blank or not printed), {report id:
+    value}, read from the store a chunk of reports at a time and mapped as the sums were."""
+    table = ref.split(".")[0]
+    tables = {table}
+    for ed in {ln.edition for ln in lines if ln.edition and ln.edition != edition.key and ln.edition in EDITIONS}:
+        tables |= {src.split(".")[0] for src, dst in cell_map(ed, edition.key).items()
+                   if dst and dst.startswith(f"{table}.")}
+    out: dict[int, Any] = {}
+    with store.engine.connect() as conn:
+        for i in range(0, len(lines), CHUNK):
+            part = lines[i:i + CHUNK]
+            cells = stored_cells(conn, [ln.report_id for ln in part], tables)
+            for ln in part:
+                mapped, _ = map_to_edition(cells.get(ln.report_id, {}), ln.edition, edition)
+                out[ln.report_id] = _v(mapped, ref)
+    return out
+
+
+def kept(values: dict) -> dict:
+    """The part of a report's mapped values an AgencyLine keeps: the rows of CARRIED."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for table, row, last_row in CARRIED:
+        for r in (row, last_row):
+            if r in values.get(table, {}):
+                out.setdefault(table, {})[r] = dict(values[table][r])
+    return out
+
+
+CHUNK = 500  # reports whose cells are held at once
 
 
 def empty_totals(edition: Edition) -> dict[str, dict[str, dict[str, Any]]]:
@@ -348,7 +390,6 @@ def rollup(store, region: str, year: int, *, cross_year: bool = True) -> Rollup:
                                          r.c.warnings, r.c.infos).where(
                     r.c.agency_id.in_(ids[i:i + 500]), r.c.year == year, r.c.current)).mappings():
                 reports[m["agency_id"]] = m
-        cells = stored_cells(conn, [m["id"] for m in reports.values()])
         last_years = {}
         for i in range(0, len(ids), 500):
             for aid, y in conn.execute(select(r.c.agency_id, func.max(r.c.year)).where(
@@ -361,27 +402,13 @@ def rollup(store, region: str, year: int, *, cross_year: bool = True) -> Rollup:
     lines: list[AgencyLine] = []
     missing: list[dict[str, Any]] = []
     notes: list[str] = []
-    for ag in agencies:
-        path = "/".join(p for p in (ag["province"], ag["city"], ag["county"], ag["township"]) if p)
-        rep = reports.get(ag["id"])
-        if rep is None:
-            missing.append({"agency_id": ag["id"], "agency": ag["name"], "level": ag["level"], "region": path,
-                            "last_year": last_years.get(ag["id"])})
-            continue
-        mapped, dropped = map_to_edition(cells.get(rep["id"], {}), rep["edition"], edition)
-        choice = chosen.get(ag["id"])
-        excluded = choice is not None and choice.excluded
-        if rep["edition"] and rep["edition"] != edition.key and not excluded:
-            notes.append(f"{ag['name']}（报告 {rep['id']}）使用{get_edition(rep['edition']).name}，"
-                         f"已按{edition.name}汇总" + ("；表二中两版含义不同的数据未计入" if dropped else ""))
-        if not excluded:
-            add_tables(totals, mapped)
-        lines.append(AgencyLine(
-            ag["id"], ag["name"], ag["level"], path, rep["id"], rep["edition"], rep["format"], rep["date"],
-            figures(mapped), ratios(mapped),
-            {"error": rep["errors"], "warning": rep["warnings"], "info": rep["infos"]},
-            excluded=excluded, open_errors=unresolved.get(rep["id"], 0), choice=choice, values=mapped,
-        ))
+    with store.engine.connect() as conn:
+        for i in range(0, len(agencies), CHUNK):  # (a chunk's cells at a time: summed, then let go)
+            part = agencies[i:i + CHUNK]
+            cells = stored_cells(conn, [reports[ag["id"]]["id"] for ag in part if ag["id"] in reports])
+            for ag in part:
+                _sum_one(ag, reports.get(ag["id"]), cells, edition, chosen, unresolved, last_years, totals, lines,
+                         missing, notes)
 
     report = Report(source=Source(f"rollup:{region}:{year}", "", "rollup"), agency=f"{region}（汇总）", year=year,
                     edition=edition.key, title=f"{region}{year}年度政府信息公开工作年度报告汇总")
@@ -393,10 +420,34 @@ def rollup(store, region: str, year: int, *, cross_year: bool = True) -> Rollup:
     for f in found:
         f.file = None
     ru = Rollup(region, year, edition, lines, totals, report, found, len(agencies), missing, notes,
-                listed=any(ag["from_csv"] for ag in agencies))
+                listed=any(ag["from_csv"] for ag in agencies), store=store)
     if cross_year:
         ru.cross_year = compare_years(ru, rollup(store, region, year - 1, cross_year=False))
     return ru
+
+
+def _sum_one(ag, rep, cells: dict, edition: Edition, chosen: dict, unresolved: dict, last_years: dict,
+             totals: dict, lines: list[AgencyLine], missing: list[dict[str, Any]], notes: list[str]) -> None:
+    """One agency of the region: its report added into ``totals`` and its line, or its name among the missing."""
+    path = "/".join(p for p in (ag["province"], ag["city"], ag["county"], ag["township"]) if p)
+    if rep is None:
+        missing.append({"agency_id": ag["id"], "agency": ag["name"], "level": ag["level"], "region": path,
+                        "last_year": last_years.get(ag["id"])})
+        return
+    mapped, dropped = map_to_edition(cells.get(rep["id"], {}), rep["edition"], edition)
+    choice = chosen.get(ag["id"])
+    excluded = choice is not None and choice.excluded
+    if rep["edition"] and rep["edition"] != edition.key and not excluded:
+        notes.append(f"{ag['name']}（报告 {rep['id']}）使用{get_edition(rep['edition']).name}，"
+                     f"已按{edition.name}汇总" + ("；表二中两版含义不同的数据未计入" if dropped else ""))
+    if not excluded:
+        add_tables(totals, mapped)
+    lines.append(AgencyLine(
+        ag["id"], ag["name"], ag["level"], path, rep["id"], rep["edition"], rep["format"], rep["date"],
+        figures(mapped), ratios(mapped),
+        {"error": rep["errors"], "warning": rep["warnings"], "info": rep["infos"]},
+        excluded=excluded, open_errors=unresolved.get(rep["id"], 0), choice=choice, values=kept(mapped),
+    ))
 
 
 def compare_years(ru: Rollup, last: Rollup) -> CrossYear:

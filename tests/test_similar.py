@@ -136,7 +136,15 @@ def test_cli_similar(tmp_path):
     assert out.returncode == 0 and "其他机关" in out.stdout
     out = subprocess.run([sys.executable, "-m", "gongkai.cli", "similar", "--all", "--db", db],
                          capture_output=True, text=True, timeout=60, check=False)
-    assert "共 2 对" in out.stdout
+    assert "共 2 对" in out.stdout and out.stdout.count("⟷") == 2 and copier.agency.name in out.stdout
+    out = subprocess.run([sys.executable, "-m", "gongkai.cli", "similar", "--all", "--json", "--db", db],
+                         capture_output=True, text=True, timeout=60, check=False)
+    pairs = json.loads(out.stdout)
+    assert len(pairs) == 2 and all(p["a"] < p["b"] and p["estimate"] >= 0.5 for p in pairs)
+    assert rid in {p["a"] for p in pairs} | {p["b"] for p in pairs}
+    out = subprocess.run([sys.executable, "-m", "gongkai.cli", "similar", "--all", "--json", "--threshold", "1.01",
+                          "--db", db], capture_output=True, text=True, timeout=60, check=False)
+    assert json.loads(out.stdout) == []
 
 
 def test_sketch_parameters_are_recorded(store, tmp_path, monkeypatch):

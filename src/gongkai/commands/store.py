@@ -7,6 +7,7 @@ $XDG_DATA_HOME/gongkai (~/.local/share/gongkai/gongkai.sqlite3).
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import os
@@ -334,6 +335,30 @@ def agencies_list(db, region, as_json):
     click.echo(f"\n共 {len(rows)} 个机关 ({len(rows)} agencies)")
 
 
+def _all_pairs(store, pairs, as_json: bool) -> None:
+    """Every near-duplicate pair, in the order of their ids, written as they come: a store of 100,000
+    reports may have millions, and neither they nor the agencies' names are held at once."""
+    n = 0
+    if as_json:
+        click.echo("[", nl=False)
+    pairs = iter(pairs)
+    while part := list(itertools.islice(pairs, 5000)):
+        if as_json:
+            click.echo("".join(("," if n + i else "") + "\n  " + json.dumps({"a": x, "b": y, "estimate": round(e, 3)})
+                               for i, (x, y, e) in enumerate(part)), nl=False)
+        else:
+            ids = sorted({i for p in part for i in p[:2]})  # (at most 10,000: one statement takes them)
+            rows = {r.id: r for r in store.reports(ids=ids, all_versions=True)}
+            for x, y, e in part:
+                a, b = rows[x], rows[y]
+                click.echo(f"{e:.0%}  #{x} {a.agency} {a.year}  ⟷  #{y} {b.agency} {b.year}")
+        n += len(part)
+    if as_json:
+        click.echo("\n]" if n else "]")
+    else:
+        click.echo(f"\n共 {n} 对 ({n} pairs)")
+
+
 @click.command(name="similar")
 @click.argument("target", required=False)
 @db_option
@@ -356,18 +381,7 @@ def similar_cmd(target, db, threshold, limit, all_pairs, as_json):
     store = open_store(db)
     try:
         if all_pairs:
-            pairs = ssim.similar_pairs(store, threshold=threshold)
-            if as_json:
-                click.echo(_dump([{"a": x, "b": y, "estimate": round(e, 3)} for x, y, e in pairs]))
-            else:
-                ids = sorted({i for p in pairs for i in p[:2]})
-                rows = {}
-                for i in range(0, len(ids), 5000):  # (a database takes only so many values in one statement)
-                    rows.update({r.id: r for r in store.reports(ids=ids[i:i + 5000], all_versions=True)})
-                for x, y, e in pairs:
-                    a, b = rows[x], rows[y]
-                    click.echo(f"{e:.0%}  #{x} {a.agency} {a.year}  ⟷  #{y} {b.agency} {b.year}")
-                click.echo(f"\n共 {len(pairs)} 对 ({len(pairs)} pairs)")
+            _all_pairs(store, ssim.iter_similar_pairs(store, threshold=threshold), as_json)
             return
         if not target:
             click.echo("请给出报告编号或文件，或用 --all (give a report id or a file, or --all)", err=True)

@@ -391,6 +391,10 @@ def main() -> None:
     ap.add_argument("--project-shares", default=_mix(SHARES), help="the mix the projection is made for")
     ap.add_argument("--pg", default=os.environ.get("GONGKAI_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432"))
     ap.add_argument("--keep", action="store_true", help="keep the databases (their names are printed)")
+    ap.add_argument("--reports", metavar="FOLDER",
+                    help="keep the generated reports in FOLDER; when it holds some already, ingest those")
+    ap.add_argument("--results", metavar="FILE",
+                    help="add each run to FILE (JSON lines); the projection uses its earlier runs too")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--generate", metavar="FOLDER", help=argparse.SUPPRESS)  # (the child processes' work)
     ap.add_argument("--costs", metavar="FOLDER", help=argparse.SUPPRESS)
@@ -406,19 +410,29 @@ def main() -> None:
     print(f"machine: {machine()}; load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-cluster-") as tmp_name:
         tmp = Path(tmp_name)
-        folder = tmp / "reports"
-        t = time.monotonic()
-        # made in processes of their own, so that this one (the writer) holds nothing but the run
-        made = _child("--generate", str(folder), "--n", str(args.n), "--shares", args.shares, "--seed", str(args.seed))
-        print(f"generated {sum(made.values())} reports ({', '.join(f'{k} {v}' for k, v in made.items())}; "
-              f"{folder_mb(folder):.1f} MB) in {time.monotonic() - t:.0f} s")
+        folder = Path(args.reports) if args.reports else tmp / "reports"
+        if folder.is_dir() and any(folder.iterdir()):
+            print(f"the reports in {folder}: {sum(1 for p in folder.rglob('*') if p.is_file())} files, "
+                  f"{folder_mb(folder):.1f} MB")
+        else:
+            t = time.monotonic()
+            # made in processes of their own, so that this one (the writer) holds nothing but the run
+            made = _child("--generate", str(folder), "--n", str(args.n), "--shares", args.shares,
+                          "--seed", str(args.seed))
+            print(f"generated {sum(made.values())} reports ({', '.join(f'{k} {v}' for k, v in made.items())}; "
+                  f"{folder_mb(folder):.1f} MB) in {time.monotonic() - t:.0f} s")
         costs = _child("--costs", str(folder))
         print("one core per report (read, extract, check, package): "
               + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in costs.items()))
+        results = Path(args.results) if args.results else None
+        earlier = [json.loads(line) for line in results.read_text().splitlines()] if results and results.exists() else []
         runs = []
         for w in (int(x) for x in args.workers.split(",")):
             r = one_run(w, folder, tmp, args.pg, args.keep)
             runs.append(r)
+            if results:
+                with results.open("a", encoding="utf-8") as fh:
+                    fh.write(json.dumps(r) + "\n")
             peak = r["peak"]
             workers_mb = ", ".join(f"{peak[k]:.0f}" for k in sorted(peak) if k.startswith("worker"))
             print(f"{w} worker(s): {r['files']} files, {r['stored']} stored, {r['failed']} failed in {r['seconds']:.1f} s "
@@ -431,7 +445,7 @@ def main() -> None:
                   + (f" (kept: {r['database']})" if args.keep else ""))
             print(f"    similar --all: {r['similar_seconds']:.1f} s, peak {r['similar_mb']:.0f} MB, "
                   f"{r['similar_pairs']:,} pairs")
-        for line in projection(runs, costs, shares, project):
+        for line in projection(earlier + runs, costs, shares, project):
             print(line)
 
 

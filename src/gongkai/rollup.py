@@ -119,8 +119,8 @@ class AgencyLine:
     excluded: bool = False  # left out of the sums by a reviewer
     open_errors: int = 0  # error findings no reviewer dismissed
     choice: Any = None  # the reviewer's choice about it (store/rollup_choices.Choice), if one was made
-    # the cells the year-on-year comparison reads (KEPT), keyed by the roll-up's edition; the others are read
-    # from the store when asked for (Rollup.behind), so that a roll-up of 100,000 reports holds no more
+    # only the rows the year-on-year comparison reads (see kept()), keyed by the roll-up's edition; any other
+    # cell is read from the store when asked for (Rollup.behind), so a large region's cells are not all held
     values: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -407,8 +407,26 @@ def rollup(store, region: str, year: int, *, cross_year: bool = True) -> Rollup:
             part = agencies[i:i + CHUNK]
             cells = stored_cells(conn, [reports[ag["id"]]["id"] for ag in part if ag["id"] in reports])
             for ag in part:
-                _sum_one(ag, reports.get(ag["id"]), cells, edition, chosen, unresolved, last_years, totals, lines,
-                         missing, notes)
+                path = "/".join(p for p in (ag["province"], ag["city"], ag["county"], ag["township"]) if p)
+                rep = reports.get(ag["id"])
+                if rep is None:
+                    missing.append({"agency_id": ag["id"], "agency": ag["name"], "level": ag["level"],
+                                    "region": path, "last_year": last_years.get(ag["id"])})
+                    continue
+                mapped, dropped = map_to_edition(cells.get(rep["id"], {}), rep["edition"], edition)
+                choice = chosen.get(ag["id"])
+                excluded = choice is not None and choice.excluded
+                if rep["edition"] and rep["edition"] != edition.key and not excluded:
+                    notes.append(f"{ag['name']}（报告 {rep['id']}）使用{get_edition(rep['edition']).name}，"
+                                 f"已按{edition.name}汇总" + ("；表二中两版含义不同的数据未计入" if dropped else ""))
+                if not excluded:
+                    add_tables(totals, mapped)
+                lines.append(AgencyLine(
+                    ag["id"], ag["name"], ag["level"], path, rep["id"], rep["edition"], rep["format"], rep["date"],
+                    figures(mapped), ratios(mapped),
+                    {"error": rep["errors"], "warning": rep["warnings"], "info": rep["infos"]},
+                    excluded=excluded, open_errors=unresolved.get(rep["id"], 0), choice=choice,
+                    values=kept(mapped)))
 
     report = Report(source=Source(f"rollup:{region}:{year}", "", "rollup"), agency=f"{region}（汇总）", year=year,
                     edition=edition.key, title=f"{region}{year}年度政府信息公开工作年度报告汇总")
@@ -424,30 +442,6 @@ def rollup(store, region: str, year: int, *, cross_year: bool = True) -> Rollup:
     if cross_year:
         ru.cross_year = compare_years(ru, rollup(store, region, year - 1, cross_year=False))
     return ru
-
-
-def _sum_one(ag, rep, cells: dict, edition: Edition, chosen: dict, unresolved: dict, last_years: dict,
-             totals: dict, lines: list[AgencyLine], missing: list[dict[str, Any]], notes: list[str]) -> None:
-    """One agency of the region: its report added into ``totals`` and its line, or its name among the missing."""
-    path = "/".join(p for p in (ag["province"], ag["city"], ag["county"], ag["township"]) if p)
-    if rep is None:
-        missing.append({"agency_id": ag["id"], "agency": ag["name"], "level": ag["level"], "region": path,
-                        "last_year": last_years.get(ag["id"])})
-        return
-    mapped, dropped = map_to_edition(cells.get(rep["id"], {}), rep["edition"], edition)
-    choice = chosen.get(ag["id"])
-    excluded = choice is not None and choice.excluded
-    if rep["edition"] and rep["edition"] != edition.key and not excluded:
-        notes.append(f"{ag['name']}（报告 {rep['id']}）使用{get_edition(rep['edition']).name}，"
-                     f"已按{edition.name}汇总" + ("；表二中两版含义不同的数据未计入" if dropped else ""))
-    if not excluded:
-        add_tables(totals, mapped)
-    lines.append(AgencyLine(
-        ag["id"], ag["name"], ag["level"], path, rep["id"], rep["edition"], rep["format"], rep["date"],
-        figures(mapped), ratios(mapped),
-        {"error": rep["errors"], "warning": rep["warnings"], "info": rep["infos"]},
-        excluded=excluded, open_errors=unresolved.get(rep["id"], 0), choice=choice, values=kept(mapped),
-    ))
 
 
 def compare_years(ru: Rollup, last: Rollup) -> CrossYear:

@@ -342,12 +342,13 @@ def _all_pairs(store, pairs, as_json: bool) -> None:
     if as_json:
         click.echo("[", nl=False)
     pairs = iter(pairs)
-    while part := list(itertools.islice(pairs, 5000)):
+    while part := list(itertools.islice(pairs, 2500)):
         if as_json:
             click.echo("".join(("," if n + i else "") + "\n  " + json.dumps({"a": x, "b": y, "estimate": round(e, 3)})
                                for i, (x, y, e) in enumerate(part)), nl=False)
         else:
-            ids = sorted({i for p in part for i in p[:2]})  # (at most 10,000: one statement takes them)
+            # at most 5,000 ids: a database takes only so many values in one statement
+            ids = sorted({i for p in part for i in p[:2]})
             rows = {r.id: r for r in store.reports(ids=ids, all_versions=True)}
             for x, y, e in part:
                 a, b = rows[x], rows[y]
